@@ -1,0 +1,3 @@
+from dinner1.cli import main
+
+main()

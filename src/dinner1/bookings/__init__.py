@@ -1,0 +1,1 @@
+"""Bookings of dead-hour deals: a guaranteed seat, prepayment, check-in, reviews, loyalty."""

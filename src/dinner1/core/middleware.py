@@ -1,0 +1,400 @@
+"""Pure ASGI middleware (no per-request task or body copying): request context, limits,
+tenant resolution and CSRF."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import time
+import uuid
+from collections.abc import MutableMapping
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request, cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dinner1.core import metrics
+from dinner1.core.errors import CsrfFailed, InternalError, PayloadTooLarge
+from dinner1.core.logging import request_id_var
+from dinner1.core.problems import render_problem
+from dinner1.locale import service as i18n
+
+access_log = logging.getLogger("dinner1.access")
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"geolocation=(self), camera=(self), microphone=(), payment=()"),
+]
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+
+
+def _state(scope: Scope) -> MutableMapping[str, Any]:
+    state: MutableMapping[str, Any] = scope.setdefault("state", {})
+    return state
+
+
+def request_is_https(scope: Scope, trust_proxy: bool) -> bool:
+    if trust_proxy:
+        proto = Headers(scope=scope).get("x-forwarded-proto")
+        if proto:
+            return proto.split(",", 1)[0].strip() == "https"
+    return scope.get("scheme") in ("https", "wss")
+
+
+class RequestContextMiddleware:
+    """Request id, access log line, metrics, security headers and the request's language.
+
+    It runs on every request, so it reads the raw header list once instead of building
+    header and cookie objects.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, trust_proxy: bool = False, access_log_mode: str = "notable"
+    ) -> None:
+        self.app = app
+        self.trust_proxy = trust_proxy
+        self.access_log_mode = access_log_mode
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = cookie = accept_language = forwarded_proto = None
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+            elif name == b"cookie":
+                cookie = value
+            elif name == b"accept-language":
+                accept_language = value.decode("latin-1")
+            elif name == b"x-forwarded-proto":
+                forwarded_proto = value
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        locale_token = i18n.current_locale.set(
+            _negotiate(_cookie_value(cookie, b"d1_lang="), accept_language)
+        )
+        if self.trust_proxy and forwarded_proto:
+            https = forwarded_proto.split(b",", 1)[0].strip() == b"https"
+        else:
+            https = scope.get("scheme") == "https"
+        status = 500
+        response_started = False
+        started = time.perf_counter()
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                raw = message.setdefault("headers", [])
+                has_cache_control = any(name == b"cache-control" for name, _ in raw)
+                raw.append((b"x-request-id", request_id.encode()))
+                raw.extend(SECURITY_HEADERS)
+                if https:
+                    raw.append(HSTS)
+                if not has_cache_control and not scope["path"].startswith("/static/"):
+                    raw.append(NO_STORE)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Answer here rather than in Starlette's outer error middleware, so even a crash
+            # carries the request id and the security headers.
+            access_log.exception("unhandled error", extra={"path": scope["path"]})
+            if response_started:
+                raise
+            response = await render_problem(Request(scope), InternalError())
+            await response(scope, receive, send_with_headers)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            route_path = getattr(route, "path", None) or (
+                "/static" if scope["path"].startswith("/static/") else "unmatched"
+            )
+            metrics.observe_request(scope["method"], route_path, status, elapsed)
+            if self._worth_logging(scope["method"], status, elapsed):
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": round(elapsed * 1000, 2),
+                    },
+                )
+            i18n.current_locale.reset(locale_token)
+            request_id_var.reset(token)
+
+    def _worth_logging(self, method: str, status: int, elapsed: float) -> bool:
+        """`notable` logs writes, errors and slow requests; metrics count everything."""
+        if self.access_log_mode == "all":
+            return True
+        if self.access_log_mode == "off":
+            return False
+        return method not in _SAFE_METHODS or status >= 400 or elapsed > SLOW_REQUEST_SECONDS
+
+
+SLOW_REQUEST_SECONDS = 0.5
+NO_STORE = (b"cache-control", b"no-store")
+
+
+def _cookie_value(header: bytes | None, prefix: bytes) -> str | None:
+    if not header or prefix not in header:
+        return None
+    for part in header.split(b";"):
+        part = part.strip()
+        if part.startswith(prefix):
+            return part[len(prefix) :].decode("latin-1")
+    return None
+
+
+@lru_cache(maxsize=1024)
+def _negotiate(cookie_locale: str | None, accept_language: str | None) -> str:
+    return i18n.negotiate(
+        user_locale=None, cookie_locale=cookie_locale, accept_language=accept_language
+    )
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """An HTTP exception, so FastAPI's body parsing lets it through as a 413 (it turns any
+    other error raised while reading the body into a generic 400)."""
+
+
+class BodySizeLimitMiddleware:
+    """Refuses bodies over `max_bytes`, by Content-Length up front or while streaming."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None
+    ) -> None:
+        self.app = app
+        self.default_max_bytes = max_bytes
+        # Path prefixes that accept bigger bodies (photo uploads).
+        self.larger = larger or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = next(
+            (size for prefix, size in self.larger.items() if scope["path"].startswith(prefix)),
+            self.default_max_bytes,
+        )
+        await self._limited(scope, receive, send, limit)
+
+    async def _limited(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            response = await render_problem(
+                Request(scope),
+                PayloadTooLarge(f"The limit is {max_bytes} bytes.", max_bytes=max_bytes),
+            )
+            await response(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > max_bytes:
+                    raise BodyTooLarge(413)
+            return message
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge:
+            # Raised while a middleware (not a route) was reading the body.
+            if started:
+                raise
+            response = await render_problem(
+                Request(scope),
+                PayloadTooLarge(f"The limit is {max_bytes} bytes.", max_bytes=max_bytes),
+            )
+            await response(scope, receive, send)
+
+
+class TenantMiddleware:
+    """Puts the tenant that owns the request's host into `request.state.tenant`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            state = _state(scope)
+            host = Headers(scope=scope).get("host")
+            state["tenant"] = await scope["app"].state.runtime.tenants.resolve(host)
+        await self.app(scope, receive, send)
+
+
+CSRF_COOKIE = "d1_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "d1_session"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
+def csrf_token_for(seed: str, secret: str) -> str:
+    digest = hmac.new(secret.encode(), b"csrf:" + seed.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class CsrfToken:
+    """Worked out only when a page or a check needs it (most API calls never do); a new
+    cookie is sent only when a token was handed out."""
+
+    __slots__ = ("_scope", "_secret", "_seed", "_value", "fresh", "issued")
+
+    def __init__(self, scope: Scope, secret: str) -> None:
+        self._scope = scope
+        self._secret = secret
+        self._seed: str | None = None
+        self._value: str | None = None
+        self.fresh = False
+        self.issued = False
+
+    @property
+    def seed(self) -> str:
+        if self._seed is None:
+            header = Headers(scope=self._scope).get("cookie", "")
+            seed = cookie_parser(header).get(CSRF_COOKIE, "") if header else ""
+            self.fresh = not seed or len(seed) > 64
+            self._seed = secrets.token_urlsafe(24) if self.fresh else seed
+        return self._seed
+
+    @property
+    def value(self) -> str:
+        if self._value is None:
+            self._value = csrf_token_for(self.seed, self._secret)
+        self.issued = True
+        return self._value
+
+
+class CsrfMiddleware:
+    """Signed double-submit CSRF protection for anything a browser sends with ambient
+    credentials: unsafe requests that carry the session cookie, and every form-encoded
+    request, must present `csrf_token` (form field) or `X-CSRF-Token` (header) matching the
+    HMAC of the `d1_csrf` cookie. Bearer-token API calls carry no ambient credentials."""
+
+    def __init__(
+        self, app: ASGIApp, *, secret: str, secure_cookie: str = "auto", trust_proxy: bool = False
+    ) -> None:
+        self.app = app
+        self.secret = secret
+        self.secure_cookie = secure_cookie
+        self.trust_proxy = trust_proxy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = CsrfToken(scope, self.secret)
+        _state(scope)["csrf"] = token
+        headers = Headers(scope=scope) if scope["method"] not in _SAFE_METHODS else None
+        if headers is not None and self._needs_check(headers):
+            receive, ok = await self._check(scope, receive, headers, token)
+            if not ok:
+                response = await render_problem(Request(scope, receive), CsrfFailed())
+                await response(scope, receive, self._with_cookie(scope, send, token))
+                return
+        await self.app(scope, receive, self._with_cookie(scope, send, token))
+
+    @staticmethod
+    def _needs_check(headers: Headers) -> bool:
+        if "authorization" in headers:
+            return False
+        if SESSION_COOKIE in cookie_parser(headers.get("cookie", "")):
+            return True
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        # Without the session cookie only a form post can hurt (log-in CSRF), and a
+        # cross-site form always sends one of these content types.
+        return content_type in _FORM_TYPES
+
+    async def _check(
+        self, scope: Scope, receive: Receive, headers: Headers, token: CsrfToken
+    ) -> tuple[Receive, bool]:
+        expected = csrf_token_for(token.seed, self.secret)
+        if token.fresh:  # no cookie came with the request: nothing can match
+            return receive, False
+        origin = headers.get("origin")
+        if origin is not None and not self._same_origin(scope, headers, origin):
+            return receive, False
+        supplied = headers.get(CSRF_HEADER)
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if supplied is None and content_type == "application/x-www-form-urlencoded":
+            body, receive = await _buffer_body(receive)
+            values = parse_qs(body.decode("latin-1"), max_num_fields=200).get(CSRF_FIELD)
+            supplied = values[0] if values else None
+        if supplied is None and content_type == "multipart/form-data":
+            # Multipart bodies are not parsed here: the token travels in the query string.
+            supplied = parse_qs(scope.get("query_string", b"").decode()).get(CSRF_FIELD, [None])[0]
+        return receive, supplied is not None and hmac.compare_digest(supplied, expected)
+
+    def _same_origin(self, scope: Scope, headers: Headers, origin: str) -> bool:
+        scheme = "https" if request_is_https(scope, self.trust_proxy) else "http"
+        host = headers.get("x-forwarded-host") if self.trust_proxy else None
+        return origin == f"{scheme}://{host or headers.get('host', '')}"
+
+    def _with_cookie(self, scope: Scope, send: Send, token: CsrfToken) -> Send:
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and token.issued and token.fresh:
+                secure = self.secure_cookie == "always" or (
+                    self.secure_cookie == "auto" and request_is_https(scope, self.trust_proxy)
+                )
+                cookie = f"{CSRF_COOKIE}={token.seed}; Path=/; HttpOnly; SameSite=Lax"
+                if secure:
+                    cookie += "; Secure"
+                message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
+            await send(message)
+
+        return send_with_cookie
+
+
+async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay

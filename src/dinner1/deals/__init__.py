@@ -1,0 +1,1 @@
+"""Dead-hour deals: occupancy forecasts, discount recommendations and auto-posting rules."""

@@ -1,0 +1,1 @@
+"""Privacy rights: consents, export, deletion, anonymization, and the staff access log."""

@@ -1,0 +1,1 @@
+"""Trust and safety: text moderation (more to come: reports, blocks, verification)."""

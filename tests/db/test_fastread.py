@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import asyncpg
+import pytest
+
+from dinner1.accounts import repository
+from dinner1.accounts.sessions import start_web_session
+from dinner1.core.security import hash_opaque_token
+from dinner1.db.fastread import PostgresFastReader
+from dinner1.runtime import Runtime
+from tests.fixtures.factories import create_user
+
+COLUMNS = (
+    "id",
+    "tenant_id",
+    "email",
+    "display_name",
+    "date_of_birth",
+    "role",
+    "locale",
+    "email_verified_at",
+    "is_active",
+    "token_version",
+    "created_at",
+)
+
+
+async def test_the_driver_read_matches_the_orm_read(runtime: Runtime) -> None:
+    user = await create_user(runtime, locale="ar", display_name="Zineb")
+    row = await runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id)
+    assert row is not None
+    async with runtime.db.sessionmaker() as session:
+        orm = await repository.get_user(session, user.tenant_id, user.id)
+    assert orm is not None
+    for column in COLUMNS:
+        assert row[column] == getattr(orm, column), column
+    assert type(row["created_at"]) is type(orm.created_at)
+    assert row["created_at"].tzinfo is not None
+
+
+async def test_the_driver_read_is_scoped_to_the_tenant(runtime: Runtime) -> None:
+    user = await create_user(runtime)
+    assert (
+        await runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, uuid.uuid4(), user.id) is None
+    )
+    assert (
+        await runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, uuid.uuid4())
+        is None
+    )
+
+
+async def test_the_session_read_joins_the_member(runtime: Runtime) -> None:
+    user = await create_user(runtime)
+    async with runtime.db.unit_of_work() as session:
+        raw, expires = await start_web_session(session, runtime.settings, user, user_agent="t")
+    row = await runtime.db.fast.fetch_one(
+        repository.PRINCIPAL_BY_WEB_SESSION, user.tenant_id, hash_opaque_token(raw)
+    )
+    assert row is not None
+    assert row["id"] == user.id
+    assert abs((row["expires_at"] - expires).total_seconds()) < 1
+    assert isinstance(row["web_session_id"], uuid.UUID)
+
+
+async def test_many_concurrent_reads_all_complete(runtime: Runtime) -> None:
+    user = await create_user(runtime)
+    rows = await asyncio.gather(
+        *[
+            runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id)
+            for _ in range(200)
+        ]
+    )
+    assert all(row is not None and row["id"] == user.id for row in rows)
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL only")
+async def test_waiters_are_served_in_arrival_order(runtime: Runtime) -> None:
+    reader = runtime.db.fast
+    assert isinstance(reader, PostgresFastReader)
+    held = [await reader._acquire() for _ in range(len(reader._idle))]
+    served: list[int] = []
+
+    async def wait(index: int) -> None:
+        connection = await reader._acquire()
+        served.append(index)
+        await asyncio.sleep(0)
+        reader._release(connection)
+
+    waiters = [asyncio.create_task(wait(i)) for i in range(10)]
+    await asyncio.sleep(0.01)
+    for connection in held:
+        reader._release(connection)
+    await asyncio.gather(*waiters)
+    assert served == sorted(served)
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL only")
+async def test_a_dropped_connection_is_replaced(runtime: Runtime) -> None:
+    user = await create_user(runtime)
+    reader = runtime.db.fast
+    assert isinstance(reader, PostgresFastReader)
+    pids = [c.get_server_pid() for c in reader._open]
+    admin = await asyncpg.connect(reader._dsn)
+    try:
+        for pid in pids:
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await admin.close()
+    failures = 0
+    for _ in range(len(pids) * 2):
+        try:
+            await reader.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            failures += 1
+    assert failures <= len(pids)  # each dead connection fails at most one request
+    rows = await asyncio.gather(
+        *[reader.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id) for _ in range(20)]
+    )
+    assert all(row is not None for row in rows)
+    assert not {c.get_server_pid() for c in reader._open} & set(pids)
