@@ -162,6 +162,11 @@ async def test_the_dashboard_shows_the_history(
 
     recommended = re.findall(r'href="(/venue/[^"]+/deals\?day=[^"]+)"', html)
     assert 'data-testid="recommended-deals"' in html and recommended
+    # The six slots worth the most guests lead; any others wait behind one click.
+    first = html.split('data-testid="recommended-deals"', 1)[1].split("</ul>", 1)[0]
+    assert 0 < first.count('class="deal-card"') <= 6
+    if first.count('class="deal-card"') == 6 and 'data-testid="more-deals"' in html:
+        assert html.count('class="deal-card"') > 6
     prefilled = await client.get(recommended[0].replace("&amp;", "&"))
     assert prefilled.status_code == 200
     day = re.search(r"day=([\d-]+)", recommended[0])[1]  # type: ignore[index]
@@ -189,6 +194,11 @@ async def test_a_new_venue_has_an_empty_dashboard(
     await log_in(client, owner)
     page = await client.get(f"/venue/{venue_id}")
     assert page.status_code == 200
+    # Plotly styles what it draws: the chart page alone allows inline styles, never scripts.
+    policy = page.headers["content-security-policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    arrivals = await client.get(f"/venue/{venue_id}/arrivals")
+    assert "style-src 'self';" in arrivals.headers["content-security-policy"]
     assert 'data-testid="no-history"' in page.text and "Waiting for an admin" in page.text
     assert shown_as(page.text, "today-bookings") == "0" and shown_as(page.text, "covers") == "0"
     assert (await client.get("/venue")).headers["location"] == f"/venue/{venue_id}"

@@ -35,8 +35,11 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Plotly (the venue dashboard's charts) sets style attributes as it draws; pages that draw
+# charts allow inline styles, never inline scripts.
+CHART_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+CSP_HEADER = (b"content-security-policy", CSP.encode())
 SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
@@ -106,9 +109,14 @@ class RequestContextMiddleware:
                 response_started = True
                 status = message["status"]
                 raw = message.setdefault("headers", [])
-                has_cache_control = any(name == b"cache-control" for name, _ in raw)
+                has_cache_control = has_csp = False
+                for name, _ in raw:
+                    has_cache_control = has_cache_control or name == b"cache-control"
+                    has_csp = has_csp or name == b"content-security-policy"
                 raw.append((b"x-request-id", request_id.encode()))
                 raw.extend(SECURITY_HEADERS)
+                if not has_csp:  # a page may narrow or widen the policy for itself
+                    raw.append(CSP_HEADER)
                 if https:
                     raw.append(HSTS)
                 if not has_cache_control and not scope["path"].startswith("/static/"):

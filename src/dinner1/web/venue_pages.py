@@ -18,6 +18,7 @@ from dinner1.bookings import service as bookings
 from dinner1.bookings.rules import payout_of
 from dinner1.core.deps import RuntimeDep, SessionDep
 from dinner1.core.errors import AppError, Forbidden
+from dinner1.core.middleware import CHART_CSP
 from dinner1.core.text import N_
 from dinner1.locale.service import gettext as _
 from dinner1.venues import repository as venue_repository
@@ -82,7 +83,7 @@ async def dashboard_page(
     except Forbidden:
         return redirect(f"/venue/{venue_id}/arrivals")  # hosts run arrivals only
     forecast = charts.forecast_rows(found.outlook, found.venue.timezone)
-    return render(
+    page = render(
         request,
         "venue/dashboard.html",
         venue=found.venue,
@@ -97,6 +98,8 @@ async def dashboard_page(
         chart_data=charts.chart_data(found.outlook, forecast),
         percent=charts.percent,
     )
+    page.headers["content-security-policy"] = CHART_CSP
+    return page
 
 
 # ---- arrivals ------------------------------------------------------------------------------
