@@ -29,6 +29,8 @@ from dinner1.safety.blocks import hidden_from
 
 DAILY_COUNT = 3
 RETRIEVE = 300
+# The widest retrieval before settling for a shorter short list.
+MAX_RETRIEVE = 4 * RETRIEVE
 # Fully scored per member: the nearest survivors of the hard filters.
 SHORT_LIST = 30
 SMALL_COMMUNITY = 3000
@@ -58,19 +60,33 @@ async def candidates_for(
     vector = retrieval_vector(me, state.rarity)
     regions = regions_within(me.cell_lat, me.cell_lon, me.max_distance_km)
     ranked: list[uuid.UUID] = []
-    for size in (RETRIEVE, 4 * RETRIEVE):
+    checked: set[uuid.UUID] = set()
+    allowed: set[uuid.UUID] = set()
+    size = RETRIEVE
+    while True:
         hits = state.index.search(vector, me.seeking_mask, regions, size, exclude=me.id)
         ids = [hit.user_id for hit in hits if hit.user_id not in excluded]
-        allowed = set(
-            await repository.eligible_candidates(session, tenant_id, me, today, among=ids)
+        # A wider search repeats the nearest: only the newcomers go through SQL.
+        fresh = [i for i in ids if i not in checked]
+        allowed.update(
+            await repository.eligible_candidates(session, tenant_id, me, today, among=fresh)
         )
+        checked.update(fresh)
         ranked = [i for i in ids if i in allowed]  # keep the retrieval order
-        if len(ranked) >= SHORT_LIST or len(hits) < size:
+        if len(ranked) >= SHORT_LIST or len(hits) < size or size >= MAX_RETRIEVE:
             break
+        size = next_retrieve_size(size, len(ranked))
     # Only the short list is read in full (its traits, with their JSON and vectors).
     chosen = ranked[:SHORT_LIST]
     found = await repository.load_traits(session, tenant_id, chosen, today)
     return [found[i] for i in chosen if i in found]
+
+
+def next_retrieve_size(size: int, found: int) -> int:
+    """How wide to search next: enough, at the pass rate seen so far, for the short list
+    with a margin, at least twice as wide, at most MAX_RETRIEVE."""
+    needed = size * SHORT_LIST * 3 // (2 * max(found, 1))
+    return min(MAX_RETRIEVE, max(2 * size, needed))
 
 
 def score_short_list(
