@@ -182,6 +182,14 @@ async def test_the_queue_puts_the_most_severe_first_then_the_oldest_and_marks_ov
     assert case_ids((await client.get("/console?status=in_review")).text) == [str(scam_new)]
     assert case_ids((await client.get("/console?status=mine")).text) == [str(scam_new)]
     assert str(scam_new) not in case_ids((await client.get("/console?status=open")).text)
+
+    # Decided cases leave the queue and can be looked back on, without an SLA clock.
+    assert (await act(client, crisis, "warn", reason="Checked in with both")).status_code == 303
+    assert (await act(client, low_old, "dismiss", reason="Nothing wrong")).status_code == 303
+    assert str(crisis) not in case_ids((await client.get("/console")).text)
+    actioned = (await client.get("/console?status=actioned")).text
+    assert case_ids(actioned) == [str(crisis)] and "Overdue by" not in actioned
+    assert case_ids((await client.get("/console?status=dismissed")).text) == [str(low_old)]
     assert (await stored(runtime, Report, scam_new)).assigned_to == moderator.id
 
 

@@ -69,6 +69,13 @@ async def queue(session: AsyncSession, staff: Principal) -> list[QueueItemOut]:
     ]
 
 
+async def decided(session: AsyncSession, staff: Principal, status: str) -> list[QueueItemOut]:
+    """Cases already decided, latest first, for looking back at what was done."""
+    now = utcnow()
+    found = await repository.decided(session, staff.tenant_id, status, QUEUE_LIMIT)
+    return [queue_item(r, now) for r in found]
+
+
 def risk_out(assessment: RiskAssessment) -> RiskOut:
     return RiskOut(
         score=assessment.score,

@@ -70,6 +70,19 @@ async def queue(session: AsyncSession, tenant_id: uuid.UUID, limit: int) -> list
     return list((await session.execute(query)).scalars())
 
 
+async def decided(
+    session: AsyncSession, tenant_id: uuid.UUID, status: str, limit: int
+) -> list[Report]:
+    """Closed cases with one outcome ("actioned" or "dismissed"), latest decision first."""
+    query = (
+        select(Report)
+        .where(Report.tenant_id == tenant_id, Report.status == status)
+        .order_by(Report.updated_at.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars())
+
+
 async def reports_about(
     session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID, limit: int = 50
 ) -> list[Report]:

@@ -40,7 +40,10 @@ QUEUE_FILTERS: dict[str, str] = {
     "open": N_("New"),
     "in_review": N_("In review"),
     "mine": N_("Taken by me"),
+    "actioned": N_("Action taken"),
+    "dismissed": N_("Dismissed"),
 }
+DECIDED = ("actioned", "dismissed")
 STATUS_LABELS = {
     "open": N_("New"),
     "in_review": N_("In review"),
@@ -117,7 +120,10 @@ async def queue_page(
     status: Annotated[str, Query(max_length=16)] = "waiting",
 ) -> Response:
     shown = status if status in QUEUE_FILTERS else "waiting"
-    items = [i for i in await console.queue(session, staff) if _in_filter(i, shown, staff)]
+    if shown in DECIDED:
+        items = await console.decided(session, staff, shown)
+    else:
+        items = [i for i in await console.queue(session, staff) if _in_filter(i, shown, staff)]
     return render(
         request,
         "console/queue.html",
@@ -125,6 +131,7 @@ async def queue_page(
         tab="queue",
         items=items,
         shown=shown,
+        decided=shown in DECIDED,
         filters=QUEUE_FILTERS,
         labels=_labels(),
         now=utcnow(),
