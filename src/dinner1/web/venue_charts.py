@@ -94,6 +94,17 @@ def deal_rows(slots: list[DeadSlot]) -> list[DealRow]:
     ]
 
 
+# Recommended deals shown at once; the rest of the week waits behind one click.
+LEADING_DEALS = 6
+
+
+def ranked_deals(rows: list[DealRow]) -> tuple[list[DealRow], list[DealRow]]:
+    """The slots that would bring the most guests first; the others by day and hour."""
+    ranked = sorted(rows, key=lambda row: row.expected_extra_covers, reverse=True)
+    rest = sorted(ranked[LEADING_DEALS:], key=lambda row: (row.day, row.start))
+    return ranked[:LEADING_DEALS], rest
+
+
 def heatmap_rows(outlook: Outlook) -> list[tuple[str, list[int | None]]]:
     names = weekday_names()
     return [

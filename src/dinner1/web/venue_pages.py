@@ -92,7 +92,7 @@ async def dashboard_page(
         board=found,
         figures=found.figures,
         forecast=forecast,
-        deals=charts.deal_rows(found.outlook.dead_slots),
+        deals=charts.ranked_deals(charts.deal_rows(found.outlook.dead_slots)),
         heatmap_rows=charts.heatmap_rows(found.outlook),
         heatmap_hours=[charts.clock(hour) for hour in found.outlook.heatmap.hours],
         chart_data=charts.chart_data(found.outlook, forecast),
