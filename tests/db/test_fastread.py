@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import uuid
 
 import asyncpg
 import pytest
+from sqlalchemy import text
 
 from dinner1.accounts import repository
 from dinner1.accounts.sessions import start_web_session
 from dinner1.core.security import hash_opaque_token
-from dinner1.db.fastread import PostgresFastReader
+from dinner1.db.fastread import PostgresFastReader, RawQuery, SqliteFastReader
 from dinner1.runtime import Runtime
 from tests.fixtures.factories import create_user
 
@@ -128,3 +130,60 @@ async def test_a_dropped_connection_is_replaced(runtime: Runtime) -> None:
     )
     assert all(row is not None for row in rows)
     assert not {c.get_server_pid() for c in reader._open} & set(pids)
+
+
+sqlite_only = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite only")
+
+
+@sqlite_only
+async def test_a_failing_sqlite_read_raises_and_the_reader_goes_on(runtime: Runtime) -> None:
+    user = await create_user(runtime)
+    broken = RawQuery(postgres="SELECT 1", sqlite="SELECT * FROM no_such_table WHERE id = ?")
+    results = await asyncio.gather(
+        runtime.db.fast.fetch_one(broken, user.id),
+        runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], sqlite3.OperationalError)
+    assert isinstance(results[1], dict) and results[1]["id"] == user.id
+    again = await runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id)
+    assert again is not None and again["id"] == user.id
+
+
+@sqlite_only
+async def test_a_cancelled_sqlite_read_does_not_disturb_the_others(runtime: Runtime) -> None:
+    user = await create_user(runtime)
+    reads = [
+        asyncio.ensure_future(
+            runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id)
+        )
+        for _ in range(50)
+    ]
+    for read in reads[::2]:
+        read.cancel()
+    done = await asyncio.gather(*reads, return_exceptions=True)
+    assert all(isinstance(r, asyncio.CancelledError) for r in done[::2])
+    assert all(isinstance(r, dict) and r["id"] == user.id for r in done[1::2])
+
+
+@sqlite_only
+async def test_the_sqlite_reader_is_read_only_and_sees_new_commits(runtime: Runtime) -> None:
+    write = RawQuery(postgres="SELECT 1", sqlite="UPDATE users SET display_name = 'x'")
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await runtime.db.fast.fetch_one(write)
+    user = await create_user(runtime, display_name="Before")
+    async with runtime.db.unit_of_work() as session:
+        await session.execute(
+            text("UPDATE users SET display_name = 'After' WHERE id = :id"), {"id": user.id.hex}
+        )
+    row = await runtime.db.fast.fetch_one(repository.PRINCIPAL_BY_ID, user.tenant_id, user.id)
+    assert row is not None and row["display_name"] == "After"
+
+
+@sqlite_only
+async def test_closing_the_sqlite_reader_stops_its_threads(runtime: Runtime) -> None:
+    reader = await SqliteFastReader.open(runtime.settings)
+    threads = list(reader._threads)
+    assert all(thread.is_alive() for thread in threads)
+    await reader.close()
+    assert not any(thread.is_alive() for thread in threads)
