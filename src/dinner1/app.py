@@ -17,12 +17,7 @@ from dinner1.config import Settings, load_settings
 from dinner1.core import health
 from dinner1.core.logging import configure_logging
 from dinner1.core.metrics import metrics_endpoint
-from dinner1.core.middleware import (
-    BodySizeLimitMiddleware,
-    CsrfMiddleware,
-    RequestContextMiddleware,
-    TenantMiddleware,
-)
+from dinner1.core.middleware import CsrfMiddleware, RequestContextMiddleware
 from dinner1.core.problems import install_error_handlers
 from dinner1.deals.api import router as deals_router
 from dinner1.deals.autopost_api import router as autopost_router
@@ -65,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             # collector's reach so full collections stay short under load.
             gc.collect()
             gc.freeze()
+            _, older, oldest = gc.get_threshold()
+            gc.set_threshold(settings.http.gc_young_threshold, older, oldest)
             yield
         finally:
             await stop_runtime(runtime)
@@ -77,6 +74,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
+        # Metrics are Prometheus's (core/metrics.py); FastAPI's own OpenTelemetry hooks
+        # would only add per-request checks.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.html_error_renderer = render_html_error
@@ -104,28 +104,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_dir())), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
-    # Added innermost first: requests pass RequestContext → BodySize → Tenant → Csrf.
+    # Added innermost first: requests pass RequestContext (request id, tenant, body limit,
+    # headers, logs, metrics) → Csrf.
     app.add_middleware(
         CsrfMiddleware,
         secret=settings.secret_key_value(),
         secure_cookie=settings.security.cookie_secure,
         trust_proxy=settings.http.trust_proxy_headers,
     )
-    app.add_middleware(TenantMiddleware)
     app.add_middleware(
-        BodySizeLimitMiddleware,
-        max_bytes=settings.http.max_body_bytes,
-        larger={
+        RequestContextMiddleware,
+        trust_proxy=settings.http.trust_proxy_headers,
+        access_log_mode=settings.http.access_log,
+        max_body_bytes=settings.http.max_body_bytes,
+        larger_bodies={
             "/api/v1/profile/photos": settings.http.upload_max_bytes,
             "/profile/photos": settings.http.upload_max_bytes,
             "/api/v1/venue-photos": settings.http.upload_max_bytes,
             "/venue-photos/": settings.http.upload_max_bytes,
             "/api/v1/verification/selfie": settings.http.upload_max_bytes,
         },
-    )
-    app.add_middleware(
-        RequestContextMiddleware,
-        trust_proxy=settings.http.trust_proxy_headers,
-        access_log_mode=settings.http.access_log,
     )
     return app

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import gc
+
 import httpx
 from sqlalchemy import func, select
 
@@ -175,3 +177,50 @@ async def test_openapi_documents_the_auth_endpoints(client: httpx.AsyncClient) -
     assert docs.status_code == 200
     assert "/static/swagger/swagger-ui-bundle.js" in docs.text
     assert (await client.get("/static/swagger/swagger-ui-bundle.js")).status_code == 200
+
+
+async def test_a_refused_body_still_carries_the_request_id_and_headers(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    limit = runtime.settings.http.max_body_bytes
+    response = await client.post(
+        "/api/v1/auth/register",
+        content=b"{" + b" " * (limit + 10) + b"}",
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["x-request-id"]
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+async def test_photo_uploads_may_be_larger_than_other_bodies(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # Over the general limit but under the upload limit: refused later, for being
+    # anonymous, not for its size.
+    size = runtime.settings.http.max_body_bytes + 10
+    assert size < runtime.settings.http.upload_max_bytes
+    response = await client.post(
+        "/api/v1/profile/photos",
+        content=b"x" * size,
+        headers={"content-type": "application/octet-stream"},
+    )
+    assert response.status_code == 401
+
+
+async def test_a_page_hands_out_the_csrf_cookie_and_the_api_does_not(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/login")
+    assert page.status_code == 200
+    cookie = next(v for v in page.headers.get_list("set-cookie") if v.startswith("d1_csrf="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    api = await client.get("/healthz")
+    assert not any(v.startswith("d1_csrf=") for v in api.headers.get_list("set-cookie"))
+
+
+async def test_the_app_collects_young_objects_at_the_configured_threshold(
+    runtime: Runtime,
+) -> None:
+    assert gc.get_threshold()[0] == runtime.settings.http.gc_young_threshold

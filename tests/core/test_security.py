@@ -79,6 +79,22 @@ def test_expired_tokens_are_refused_with_a_hint() -> None:
         decode_access_token(token(ttl_seconds=-1), secret=SECRET)
 
 
+def test_a_token_verified_before_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = token(ttl_seconds=30)
+    assert decode_access_token(fresh, secret=SECRET).token_version == 3  # now remembered
+    later = time.time() + 31
+    monkeypatch.setattr("dinner1.core.security.time.time", lambda: later)
+    with pytest.raises(InvalidToken, match="expired"):
+        decode_access_token(fresh, secret=SECRET)
+
+
+def test_a_remembered_token_is_not_valid_under_another_secret() -> None:
+    fresh = token()
+    decode_access_token(fresh, secret=SECRET)
+    with pytest.raises(InvalidToken):
+        decode_access_token(fresh, secret="another secret entirely, also long")
+
+
 @pytest.mark.parametrize("garbage", ["", "a.b", "a.b.c.d", "é.é.é", "...", "x" * 5000])
 def test_garbage_is_refused(garbage: str) -> None:
     with pytest.raises(InvalidToken):

@@ -28,6 +28,8 @@ def refuse_if_barred(banned_at: datetime | None, suspended_until: datetime | Non
     """A banned or suspended member is told so (after a correct password, never before)."""
     if banned_at is not None:
         raise AccountBanned()
+    if suspended_until is None:
+        return
     until = barred_until(None, suspended_until, utcnow())
     if until is not None:
         raise AccountSuspended(

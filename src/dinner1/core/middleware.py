@@ -10,7 +10,6 @@ import logging
 import re
 import secrets
 import time
-import uuid
 from collections.abc import MutableMapping
 from functools import lru_cache
 from typing import Any
@@ -63,26 +62,48 @@ def request_is_https(scope: Scope, trust_proxy: bool) -> bool:
 
 
 class RequestContextMiddleware:
-    """Request id, access log line, metrics, security headers and the request's language.
+    """Everything every request needs before the app sees it, in one layer: request id,
+    tenant (from the host), body-size limit, access log line, metrics, security headers,
+    the CSRF cookie and the request's language.
 
     It runs on every request, so it reads the raw header list once instead of building
-    header and cookie objects.
+    header and cookie objects, and wraps `send` once for all of it.
     """
 
     def __init__(
-        self, app: ASGIApp, *, trust_proxy: bool = False, access_log_mode: str = "notable"
+        self,
+        app: ASGIApp,
+        *,
+        trust_proxy: bool = False,
+        access_log_mode: str = "notable",
+        max_body_bytes: int = 1024 * 1024,
+        larger_bodies: dict[str, int] | None = None,
     ) -> None:
         self.app = app
         self.trust_proxy = trust_proxy
         self.access_log_mode = access_log_mode
+        self.max_body_bytes = max_body_bytes
+        # Path prefixes that accept bigger bodies (photo uploads).
+        self.larger_bodies = larger_bodies or {}
+
+    def body_limit(self, path: str) -> int:
+        for prefix, size in self.larger_bodies.items():
+            if path.startswith(prefix):
+                return size
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            host = Headers(scope=scope).get("host")
+            _state(scope)["tenant"] = await scope["app"].state.runtime.tenants.resolve(host)
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = cookie = accept_language = forwarded_proto = None
+        incoming = cookie = accept_language = forwarded_proto = host = declared = None
         for name, value in scope["headers"]:
-            if name == b"x-request-id":
+            if name == b"host":
+                host = value.decode("latin-1")
+            elif name == b"x-request-id":
                 incoming = value.decode("latin-1")
             elif name == b"cookie":
                 cookie = value
@@ -90,7 +111,9 @@ class RequestContextMiddleware:
                 accept_language = value.decode("latin-1")
             elif name == b"x-forwarded-proto":
                 forwarded_proto = value
-        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+            elif name == b"content-length":
+                declared = value
+        request_id = incoming if incoming and _REQUEST_ID.match(incoming) else secrets.token_hex(16)
         token = request_id_var.set(request_id)
         locale_token = i18n.current_locale.set(
             _negotiate(_cookie_value(cookie, b"d1_lang="), accept_language)
@@ -99,6 +122,7 @@ class RequestContextMiddleware:
             https = forwarded_proto.split(b",", 1)[0].strip() == b"https"
         else:
             https = scope.get("scheme") == "https"
+        state = _state(scope)
         status = 500
         response_started = False
         started = time.perf_counter()
@@ -121,10 +145,26 @@ class RequestContextMiddleware:
                     raw.append(HSTS)
                 if not has_cache_control and not scope["path"].startswith("/static/"):
                     raw.append(NO_STORE)
+                csrf: CsrfToken | None = state.get("csrf")
+                if csrf is not None and csrf.issued and csrf.fresh:
+                    raw.append(csrf.cookie_header())
             await send(message)
 
+        max_bytes = self.body_limit(scope["path"])
         try:
-            await self.app(scope, receive, send_with_headers)
+            state["tenant"] = await scope["app"].state.runtime.tenants.resolve(host)
+            if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+                raise BodyTooLarge(413)
+            await self.app(scope, _limited_receive(receive, max_bytes), send_with_headers)
+        except BodyTooLarge:
+            # Raised up front, or while a middleware (not a route) was reading the body.
+            if response_started:
+                raise
+            response = await render_problem(
+                Request(scope),
+                PayloadTooLarge(f"The limit is {max_bytes} bytes.", max_bytes=max_bytes),
+            )
+            await response(scope, receive, send_with_headers)
         except Exception:
             # Answer here rather than in Starlette's outer error middleware, so even a crash
             # carries the request id and the security headers.
@@ -162,6 +202,22 @@ class RequestContextMiddleware:
         return method not in _SAFE_METHODS or status >= 400 or elapsed > SLOW_REQUEST_SECONDS
 
 
+def _limited_receive(receive: Receive, max_bytes: int) -> Receive:
+    """`receive`, refusing a streamed body once it passes `max_bytes`."""
+    seen = 0
+
+    async def limited_receive() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > max_bytes:
+                raise BodyTooLarge(413)
+        return message
+
+    return limited_receive
+
+
 SLOW_REQUEST_SECONDS = 0.5
 NO_STORE = (b"cache-control", b"no-store")
 
@@ -188,80 +244,6 @@ class BodyTooLarge(StarletteHTTPException):
     other error raised while reading the body into a generic 400)."""
 
 
-class BodySizeLimitMiddleware:
-    """Refuses bodies over `max_bytes`, by Content-Length up front or while streaming."""
-
-    def __init__(
-        self, app: ASGIApp, *, max_bytes: int, larger: dict[str, int] | None = None
-    ) -> None:
-        self.app = app
-        self.default_max_bytes = max_bytes
-        # Path prefixes that accept bigger bodies (photo uploads).
-        self.larger = larger or {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = next(
-            (size for prefix, size in self.larger.items() if scope["path"].startswith(prefix)),
-            self.default_max_bytes,
-        )
-        await self._limited(scope, receive, send, limit)
-
-    async def _limited(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
-        declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
-            response = await render_problem(
-                Request(scope),
-                PayloadTooLarge(f"The limit is {max_bytes} bytes.", max_bytes=max_bytes),
-            )
-            await response(scope, receive, send)
-            return
-        seen = 0
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        async def limited_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > max_bytes:
-                    raise BodyTooLarge(413)
-            return message
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            # Raised while a middleware (not a route) was reading the body.
-            if started:
-                raise
-            response = await render_problem(
-                Request(scope),
-                PayloadTooLarge(f"The limit is {max_bytes} bytes.", max_bytes=max_bytes),
-            )
-            await response(scope, receive, send)
-
-
-class TenantMiddleware:
-    """Puts the tenant that owns the request's host into `request.state.tenant`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            state = _state(scope)
-            host = Headers(scope=scope).get("host")
-            state["tenant"] = await scope["app"].state.runtime.tenants.resolve(host)
-        await self.app(scope, receive, send)
-
-
 CSRF_COOKIE = "d1_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -279,11 +261,24 @@ class CsrfToken:
     """Worked out only when a page or a check needs it (most API calls never do); a new
     cookie is sent only when a token was handed out."""
 
-    __slots__ = ("_scope", "_secret", "_seed", "_value", "fresh", "issued")
+    __slots__ = (
+        "_scope",
+        "_secret",
+        "_secure",
+        "_seed",
+        "_trust_proxy",
+        "_value",
+        "fresh",
+        "issued",
+    )
 
-    def __init__(self, scope: Scope, secret: str) -> None:
+    def __init__(
+        self, scope: Scope, secret: str, secure: str = "auto", trust_proxy: bool = False
+    ) -> None:
         self._scope = scope
         self._secret = secret
+        self._secure = secure
+        self._trust_proxy = trust_proxy
         self._seed: str | None = None
         self._value: str | None = None
         self.fresh = False
@@ -305,12 +300,25 @@ class CsrfToken:
         self.issued = True
         return self._value
 
+    def cookie_header(self) -> tuple[bytes, bytes]:
+        """The `Set-Cookie` header that gives the browser a freshly issued seed."""
+        secure = self._secure == "always" or (
+            self._secure == "auto" and request_is_https(self._scope, self._trust_proxy)
+        )
+        cookie = f"{CSRF_COOKIE}={self.seed}; Path=/; HttpOnly; SameSite=Lax"
+        if secure:
+            cookie += "; Secure"
+        return (b"set-cookie", cookie.encode())
+
 
 class CsrfMiddleware:
     """Signed double-submit CSRF protection for anything a browser sends with ambient
     credentials: unsafe requests that carry the session cookie, and every form-encoded
     request, must present `csrf_token` (form field) or `X-CSRF-Token` (header) matching the
-    HMAC of the `d1_csrf` cookie. Bearer-token API calls carry no ambient credentials."""
+    HMAC of the `d1_csrf` cookie. Bearer-token API calls carry no ambient credentials.
+
+    The token lives in `request.state.csrf`; RequestContextMiddleware sends its cookie
+    when a page handed a new one out."""
 
     def __init__(
         self, app: ASGIApp, *, secret: str, secure_cookie: str = "auto", trust_proxy: bool = False
@@ -324,16 +332,16 @@ class CsrfMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = CsrfToken(scope, self.secret)
+        token = CsrfToken(scope, self.secret, self.secure_cookie, self.trust_proxy)
         _state(scope)["csrf"] = token
         headers = Headers(scope=scope) if scope["method"] not in _SAFE_METHODS else None
         if headers is not None and self._needs_check(headers):
             receive, ok = await self._check(scope, receive, headers, token)
             if not ok:
                 response = await render_problem(Request(scope, receive), CsrfFailed())
-                await response(scope, receive, self._with_cookie(scope, send, token))
+                await response(scope, receive, send)
                 return
-        await self.app(scope, receive, self._with_cookie(scope, send, token))
+        await self.app(scope, receive, send)
 
     @staticmethod
     def _needs_check(headers: Headers) -> bool:
@@ -370,20 +378,6 @@ class CsrfMiddleware:
         scheme = "https" if request_is_https(scope, self.trust_proxy) else "http"
         host = headers.get("x-forwarded-host") if self.trust_proxy else None
         return origin == f"{scheme}://{host or headers.get('host', '')}"
-
-    def _with_cookie(self, scope: Scope, send: Send, token: CsrfToken) -> Send:
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and token.issued and token.fresh:
-                secure = self.secure_cookie == "always" or (
-                    self.secure_cookie == "auto" and request_is_https(scope, self.trust_proxy)
-                )
-                cookie = f"{CSRF_COOKIE}={token.seed}; Path=/; HttpOnly; SameSite=Lax"
-                if secure:
-                    cookie += "; Secure"
-                message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
-            await send(message)
-
-        return send_with_cookie
 
 
 async def _buffer_body(receive: Receive) -> tuple[bytes, Receive]:

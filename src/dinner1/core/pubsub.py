@@ -76,7 +76,7 @@ class RedisPubSub:
         finally:
             with contextlib.suppress(Exception):
                 await pubsub.unsubscribe()
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
 
     async def close(self) -> None:
         return None

@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import orjson
 from argon2 import PasswordHasher
@@ -108,6 +109,19 @@ def encode_access_token(
 
 
 def decode_access_token(token: str, *, secret: str) -> AccessClaims:
+    """The claims of a genuine, unexpired access token; `InvalidToken` otherwise.
+
+    A client sends the same token on every request until it expires, so a verified
+    token's claims are remembered (by the exact token text and the secret); the expiry is
+    checked on every call. A token that fails is never remembered."""
+    claims = _verified_claims(token, secret)
+    if claims.expires_at.timestamp() <= time.time():
+        raise InvalidToken("The access token has expired; refresh it")
+    return claims
+
+
+@lru_cache(maxsize=8192)
+def _verified_claims(token: str, secret: str) -> AccessClaims:
     try:
         raw = token.encode("ascii")
         header, payload_part, signature_part = raw.split(b".")
@@ -137,6 +151,4 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
         )
     except (KeyError, TypeError, ValueError, binascii.Error, orjson.JSONDecodeError) as exc:
         raise InvalidToken() from exc
-    if expires_at <= time.time():
-        raise InvalidToken("The access token has expired; refresh it")
     return claims
