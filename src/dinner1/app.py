@@ -17,7 +17,7 @@ from dinner1.config import Settings, load_settings
 from dinner1.core import health
 from dinner1.core.logging import configure_logging
 from dinner1.core.metrics import metrics_endpoint
-from dinner1.core.middleware import CsrfMiddleware, RequestContextMiddleware
+from dinner1.core.middleware import CsrfGuard, RequestContextMiddleware
 from dinner1.core.problems import install_error_handlers
 from dinner1.deals.api import router as deals_router
 from dinner1.deals.autopost_api import router as autopost_router
@@ -104,16 +104,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_dir())), name="swagger")
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
-    # Added innermost first: requests pass RequestContext (request id, tenant, body limit,
-    # headers, logs, metrics) → Csrf.
-    app.add_middleware(
-        CsrfMiddleware,
-        secret=settings.secret_key_value(),
-        secure_cookie=settings.security.cookie_secure,
-        trust_proxy=settings.http.trust_proxy_headers,
-    )
+    # One layer: request id, tenant, body limit, CSRF, headers, logs, metrics.
     app.add_middleware(
         RequestContextMiddleware,
+        csrf=CsrfGuard(
+            secret=settings.secret_key_value(),
+            secure_cookie=settings.security.cookie_secure,
+            trust_proxy=settings.http.trust_proxy_headers,
+        ),
         trust_proxy=settings.http.trust_proxy_headers,
         access_log_mode=settings.http.access_log,
         max_body_bytes=settings.http.max_body_bytes,

@@ -85,11 +85,13 @@ class Principal:
 
 async def get_principal(request: Request) -> Principal | None:
     """The authenticated member, or None for a visitor. Memoized per request."""
-    cached = getattr(request.state, "principal", _UNSET)
+    # The request's state dict itself: a missing key costs no exception.
+    state = request.scope.setdefault("state", {})
+    cached = state.get("principal", _UNSET)
     if cached is not _UNSET:
         return cached  # type: ignore[no-any-return]
     principal = await _authenticate(request)
-    request.state.principal = principal
+    state["principal"] = principal
     if principal is not None and principal.locale:
         i18n.current_locale.set(principal.locale)
     return principal

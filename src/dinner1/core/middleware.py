@@ -1,5 +1,5 @@
-"""Pure ASGI middleware (no per-request task or body copying): request context, limits,
-tenant resolution and CSRF."""
+"""The one pure ASGI middleware (no per-request task or body copying): request context,
+limits, tenant resolution and CSRF. One layer, because every layer costs every request."""
 
 from __future__ import annotations
 
@@ -63,8 +63,8 @@ def request_is_https(scope: Scope, trust_proxy: bool) -> bool:
 
 class RequestContextMiddleware:
     """Everything every request needs before the app sees it, in one layer: request id,
-    tenant (from the host), body-size limit, access log line, metrics, security headers,
-    the CSRF cookie and the request's language.
+    tenant (from the host), body-size limit, CSRF check and cookie, access log line,
+    metrics, security headers and the request's language.
 
     It runs on every request, so it reads the raw header list once instead of building
     header and cookie objects, and wraps `send` once for all of it.
@@ -74,12 +74,14 @@ class RequestContextMiddleware:
         self,
         app: ASGIApp,
         *,
+        csrf: CsrfGuard | None = None,
         trust_proxy: bool = False,
         access_log_mode: str = "notable",
         max_body_bytes: int = 1024 * 1024,
         larger_bodies: dict[str, int] | None = None,
     ) -> None:
         self.app = app
+        self.csrf = csrf
         self.trust_proxy = trust_proxy
         self.access_log_mode = access_log_mode
         self.max_body_bytes = max_body_bytes
@@ -155,7 +157,14 @@ class RequestContextMiddleware:
             state["tenant"] = await scope["app"].state.runtime.tenants.resolve(host)
             if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
                 raise BodyTooLarge(413)
-            await self.app(scope, _limited_receive(receive, max_bytes), send_with_headers)
+            receive = _limited_receive(receive, max_bytes)
+            if self.csrf is not None:
+                receive, allowed = await self.csrf.admit(scope, receive)
+                if not allowed:
+                    refusal = await render_problem(Request(scope, receive), CsrfFailed())
+                    await refusal(scope, receive, send_with_headers)
+                    return
+            await self.app(scope, receive, send_with_headers)
         except BodyTooLarge:
             # Raised up front, or while a middleware (not a route) was reading the body.
             if response_started:
@@ -311,37 +320,31 @@ class CsrfToken:
         return (b"set-cookie", cookie.encode())
 
 
-class CsrfMiddleware:
+class CsrfGuard:
     """Signed double-submit CSRF protection for anything a browser sends with ambient
     credentials: unsafe requests that carry the session cookie, and every form-encoded
     request, must present `csrf_token` (form field) or `X-CSRF-Token` (header) matching the
     HMAC of the `d1_csrf` cookie. Bearer-token API calls carry no ambient credentials.
 
-    The token lives in `request.state.csrf`; RequestContextMiddleware sends its cookie
-    when a page handed a new one out."""
+    RequestContextMiddleware asks it to admit each HTTP request; the token lives in
+    `request.state.csrf`, and its cookie is sent when a page handed a new one out."""
 
-    def __init__(
-        self, app: ASGIApp, *, secret: str, secure_cookie: str = "auto", trust_proxy: bool = False
-    ) -> None:
-        self.app = app
+    def __init__(self, *, secret: str, secure_cookie: str = "auto", trust_proxy: bool = False):
         self.secret = secret
         self.secure_cookie = secure_cookie
         self.trust_proxy = trust_proxy
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def admit(self, scope: Scope, receive: Receive) -> tuple[Receive, bool]:
+        """Puts the request's token in its state; False if the request must be refused.
+        The returned `receive` replays a body that had to be read for the check."""
         token = CsrfToken(scope, self.secret, self.secure_cookie, self.trust_proxy)
         _state(scope)["csrf"] = token
-        headers = Headers(scope=scope) if scope["method"] not in _SAFE_METHODS else None
-        if headers is not None and self._needs_check(headers):
-            receive, ok = await self._check(scope, receive, headers, token)
-            if not ok:
-                response = await render_problem(Request(scope, receive), CsrfFailed())
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["method"] in _SAFE_METHODS:
+            return receive, True
+        headers = Headers(scope=scope)
+        if not self._needs_check(headers):
+            return receive, True
+        return await self._check(scope, receive, headers, token)
 
     @staticmethod
     def _needs_check(headers: Headers) -> bool:
