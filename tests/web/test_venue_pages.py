@@ -183,7 +183,17 @@ async def test_the_dashboard_period_and_its_refusal(
     assert f"from={yesterday}&amp;to={yesterday}" in narrow.text  # exports keep the period
     backwards = await client.get(world.path(), params={"from": world.today, "to": yesterday})
     assert backwards.status_code == 422
+    # Said beside the period form, over the default period, with the days kept as typed.
+    assert 'data-testid="period-error"' in backwards.text
     assert "The start of the period must not be after its end." in backwards.text
+    assert f'name="from" type="date" value="{world.today}"' in backwards.text
+    assert f'name="to" type="date" value="{yesterday}"' in backwards.text
+    assert 'data-testid="period-figures"' in backwards.text
+    too_long = await client.get(
+        world.path(), params={"from": world.today - timedelta(days=400), "to": world.today}
+    )
+    assert too_long.status_code == 422
+    assert "A period covers at most 366 days." in too_long.text
 
 
 async def test_a_new_venue_has_an_empty_dashboard(

@@ -17,7 +17,7 @@ from dinner1.bookings import reports
 from dinner1.bookings import service as bookings
 from dinner1.bookings.rules import payout_of
 from dinner1.core.deps import RuntimeDep, SessionDep
-from dinner1.core.errors import AppError, Forbidden
+from dinner1.core.errors import AppError, Forbidden, ValidationFailed
 from dinner1.core.middleware import CHART_CSP
 from dinner1.core.text import N_
 from dinner1.locale.service import gettext as _
@@ -71,15 +71,24 @@ async def dashboard_page(
     first_day: FromDay = None,
     last_day: ToDay = None,
 ) -> Response:
+    """The dashboard; a period that cannot be shown is explained beside the period form,
+    over the default period, with the days as typed kept in the form."""
+    period_error: str | None = None
     try:
-        found = await reports.venue_dashboard(
-            session,
-            principal,
-            venue_id,
-            first_day=first_day,
-            last_day=last_day,
-            now=datetime.now(UTC),
-        )
+        try:
+            found = await reports.venue_dashboard(
+                session,
+                principal,
+                venue_id,
+                first_day=first_day,
+                last_day=last_day,
+                now=datetime.now(UTC),
+            )
+        except ValidationFailed as refused:
+            period_error = refused.detail or str(refused)
+            found = await reports.venue_dashboard(
+                session, principal, venue_id, first_day=None, last_day=None, now=datetime.now(UTC)
+            )
     except Forbidden:
         return redirect(f"/venue/{venue_id}/arrivals")  # hosts run arrivals only
     forecast = charts.forecast_rows(found.outlook, found.venue.timezone)
@@ -97,6 +106,10 @@ async def dashboard_page(
         heatmap_hours=[charts.clock(hour) for hour in found.outlook.heatmap.hours],
         chart_data=charts.chart_data(found.outlook, forecast),
         percent=charts.percent,
+        period_error=period_error,
+        asked_first=first_day if period_error else None,
+        asked_last=last_day if period_error else None,
+        status_code=422 if period_error else 200,
     )
     page.headers["content-security-policy"] = CHART_CSP
     return page
