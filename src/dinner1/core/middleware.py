@@ -147,9 +147,9 @@ class RequestContextMiddleware:
                     raw.append(HSTS)
                 if not has_cache_control and not scope["path"].startswith("/static/"):
                     raw.append(NO_STORE)
-                csrf: CsrfToken | None = state.get("csrf")
-                if csrf is not None and csrf.issued and csrf.fresh:
-                    raw.append(csrf.cookie_header())
+                issued: CsrfToken | None = state.get("csrf")
+                if self.csrf is not None and issued is not None and issued.issued and issued.fresh:
+                    raw.append(self.csrf.cookie_header(issued, https=https))
             await send(message)
 
         max_bytes = self.body_limit(scope["path"])
@@ -270,24 +270,11 @@ class CsrfToken:
     """Worked out only when a page or a check needs it (most API calls never do); a new
     cookie is sent only when a token was handed out."""
 
-    __slots__ = (
-        "_scope",
-        "_secret",
-        "_secure",
-        "_seed",
-        "_trust_proxy",
-        "_value",
-        "fresh",
-        "issued",
-    )
+    __slots__ = ("_scope", "_secret", "_seed", "_value", "fresh", "issued")
 
-    def __init__(
-        self, scope: Scope, secret: str, secure: str = "auto", trust_proxy: bool = False
-    ) -> None:
+    def __init__(self, scope: Scope, secret: str) -> None:
         self._scope = scope
         self._secret = secret
-        self._secure = secure
-        self._trust_proxy = trust_proxy
         self._seed: str | None = None
         self._value: str | None = None
         self.fresh = False
@@ -309,16 +296,6 @@ class CsrfToken:
         self.issued = True
         return self._value
 
-    def cookie_header(self) -> tuple[bytes, bytes]:
-        """The `Set-Cookie` header that gives the browser a freshly issued seed."""
-        secure = self._secure == "always" or (
-            self._secure == "auto" and request_is_https(self._scope, self._trust_proxy)
-        )
-        cookie = f"{CSRF_COOKIE}={self.seed}; Path=/; HttpOnly; SameSite=Lax"
-        if secure:
-            cookie += "; Secure"
-        return (b"set-cookie", cookie.encode())
-
 
 class CsrfGuard:
     """Signed double-submit CSRF protection for anything a browser sends with ambient
@@ -337,7 +314,7 @@ class CsrfGuard:
     async def admit(self, scope: Scope, receive: Receive) -> tuple[Receive, bool]:
         """Puts the request's token in its state; False if the request must be refused.
         The returned `receive` replays a body that had to be read for the check."""
-        token = CsrfToken(scope, self.secret, self.secure_cookie, self.trust_proxy)
+        token = CsrfToken(scope, self.secret)
         _state(scope)["csrf"] = token
         if scope["method"] in _SAFE_METHODS:
             return receive, True
@@ -345,6 +322,13 @@ class CsrfGuard:
         if not self._needs_check(headers):
             return receive, True
         return await self._check(scope, receive, headers, token)
+
+    def cookie_header(self, token: CsrfToken, *, https: bool) -> tuple[bytes, bytes]:
+        """The `Set-Cookie` header that gives the browser a freshly issued seed."""
+        cookie = f"{CSRF_COOKIE}={token.seed}; Path=/; HttpOnly; SameSite=Lax"
+        if self.secure_cookie == "always" or (self.secure_cookie == "auto" and https):
+            cookie += "; Secure"
+        return (b"set-cookie", cookie.encode())
 
     @staticmethod
     def _needs_check(headers: Headers) -> bool:

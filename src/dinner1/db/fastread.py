@@ -10,13 +10,14 @@ against the ORM's answer on both databases. Writes never do.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import queue
 import sqlite3
 import threading
 import uuid
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -209,28 +210,26 @@ class _SqliteReadThread(threading.Thread):
     def run(self) -> None:
         try:
             connection = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA busy_timeout=30000")
             connection.execute("PRAGMA query_only=1")
         except Exception as error:  # handed to the loop that waits for it
-            self._loop.call_soon_threadsafe(_settle_start, self.started, error)
+            self._loop.call_soon_threadsafe(_settle, [(self.started, None, error)])
             return
-        self._loop.call_soon_threadsafe(_settle_start, self.started, None)
+        self._loop.call_soon_threadsafe(_settle, [(self.started, None, None)])
         try:
             while True:
-                job = self._jobs.get()
-                batch: list[_Job] = []
-                while job is not None:
-                    batch.append(job)
-                    try:
-                        job = self._jobs.get_nowait()
-                    except queue.Empty:
-                        break
-                if batch:
+                batch = [self._jobs.get()]  # sleeps until there is work
+                with contextlib.suppress(queue.Empty):
+                    while batch[-1] is not None:
+                        batch.append(self._jobs.get_nowait())
+                jobs = [job for job in batch if job is not None]
+                if jobs:
                     outcomes = [
-                        (*_run(connection, sql, values), future) for future, sql, values in batch
+                        (future, *_run(connection, sql, values)) for future, sql, values in jobs
                     ]
-                    self._loop.call_soon_threadsafe(_deliver, outcomes)
-                if job is None:
+                    self._loop.call_soon_threadsafe(_settle, outcomes)
+                if batch[-1] is None:  # asked to stop
                     return
         finally:
             connection.close()
@@ -240,31 +239,19 @@ def _run(
     connection: sqlite3.Connection, sql: str, values: tuple[Any, ...]
 ) -> tuple[dict[str, Any] | None, Exception | None]:
     try:
-        cursor = connection.execute(sql, values)
-        row = cursor.fetchone()
-        cursor.close()
+        row = connection.execute(sql, values).fetchone()
     except Exception as error:  # raised again in the waiting request
         return None, error
-    if row is None:
-        return None, None
-    return dict(zip([column[0] for column in cursor.description], row, strict=True)), None
+    return (None if row is None else dict(row)), None
 
 
-def _settle_start(future: asyncio.Future[None], error: Exception | None) -> None:
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
-
-
-def _deliver(outcomes: list[tuple[dict[str, Any] | None, Exception | None, Any]]) -> None:
-    for row, error, future in outcomes:
-        if future.done():  # the request was cancelled meanwhile
+def _settle(outcomes: Sequence[tuple[asyncio.Future[Any], Any, Exception | None]]) -> None:
+    """On the loop: give each waiting future its result or error (unless it was cancelled)."""
+    for future, result, error in outcomes:
+        if future.done():
             continue
         if error is None:
-            future.set_result(row)
+            future.set_result(result)
         else:
             future.set_exception(error)
 

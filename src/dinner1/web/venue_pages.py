@@ -73,21 +73,17 @@ async def dashboard_page(
 ) -> Response:
     """The dashboard; a period that cannot be shown is explained beside the period form,
     over the default period, with the days as typed kept in the form."""
+    now = datetime.now(UTC)
     period_error: str | None = None
     try:
         try:
             found = await reports.venue_dashboard(
-                session,
-                principal,
-                venue_id,
-                first_day=first_day,
-                last_day=last_day,
-                now=datetime.now(UTC),
+                session, principal, venue_id, first_day=first_day, last_day=last_day, now=now
             )
         except ValidationFailed as refused:
-            period_error = refused.detail or str(refused)
+            period_error = refused.detail or _(refused.title)
             found = await reports.venue_dashboard(
-                session, principal, venue_id, first_day=None, last_day=None, now=datetime.now(UTC)
+                session, principal, venue_id, first_day=None, last_day=None, now=now
             )
     except Forbidden:
         return redirect(f"/venue/{venue_id}/arrivals")  # hosts run arrivals only
