@@ -133,15 +133,3 @@ def test_rare_shared_traits_come_first() -> None:
     factors = scoring.shared_factors(a, b, rarity)
     assert factors[0].key == "calligraphy"
     assert factors[0].prevalence < 0.1
-
-
-def test_a_wider_retrieval_aims_at_the_short_list_at_the_pass_rate_seen() -> None:
-    from dinner1.matching.service import MAX_RETRIEVE, SHORT_LIST, next_retrieve_size
-
-    assert SHORT_LIST == 30  # the figures below assume it
-
-    # 20 of 300 passed: about 450 more would fill the list; with the margin, 675.
-    assert next_retrieve_size(300, 20) == 675
-    assert next_retrieve_size(300, SHORT_LIST - 1) == 600  # never less than twice as wide
-    assert next_retrieve_size(300, 0) == MAX_RETRIEVE  # nothing passed: the widest at once
-    assert next_retrieve_size(900, 5) == MAX_RETRIEVE

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +43,15 @@ class SoulTraits:
     wants_children: str | None = None
     dealbreakers: frozenset[str] = frozenset()
     embedding: Vector | None = field(default=None, compare=False, hash=False)
+    # The birth date behind `age`, when known (the retrieval index compares ages on any day).
+    born: date | None = None
 
     def lifestyle_map(self) -> dict[str, int]:
         return dict(self.lifestyle)
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)

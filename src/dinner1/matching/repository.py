@@ -16,7 +16,7 @@ from dinner1.accounts.models import User
 from dinner1.core.geo import bounding_box
 from dinner1.db.types import utcnow
 from dinner1.matching.embeddings import from_bytes
-from dinner1.matching.features import SoulTraits
+from dinner1.matching.features import SoulTraits, years_before
 from dinner1.matching.models import DailyMatch
 from dinner1.profiles.models import Profile, SoulEmbedding
 from dinner1.safety.blocks import not_blocked_between
@@ -29,13 +29,6 @@ _ORDINAL = {
     "tidiness": ("relaxed", "tidy", "meticulous"),
     "spending": ("saver", "balanced", "spender"),
 }
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def age_on(birth: date, day: date) -> int:
@@ -124,6 +117,7 @@ def to_traits(row: Any, today: date) -> SoulTraits:
         wants_children=row.wants_children,
         dealbreakers=frozenset(row.dealbreakers or ()),
         embedding=from_bytes(row.vector) if row.vector else None,
+        born=row.date_of_birth,
     )
 
 
@@ -137,34 +131,59 @@ async def load_traits(
     return {row.user_id: to_traits(row, today) for row in rows}
 
 
+async def discoverable_among(
+    session: AsyncSession, tenant_id: uuid.UUID, today: date, among: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, SoulTraits]:
+    """The traits of those of `among` who may be shown today (discoverable, active, not
+    banned or suspended), read fresh, in one query."""
+    if not among:
+        return {}
+    query = _traits_query(tenant_id).where(
+        Profile.user_id.in_(list(among)), Profile.discoverable.is_(True)
+    )
+    rows = (await session.execute(query)).all()
+    return {row.user_id: to_traits(row, today) for row in rows}
+
+
+async def changed_since(
+    session: AsyncSession, tenant_id: uuid.UUID, since: datetime
+) -> dict[uuid.UUID, datetime]:
+    """Members whose profile changed after `since`, and when (the retrieval index catches
+    up)."""
+    query = select(Profile.user_id, Profile.updated_at).where(
+        Profile.tenant_id == tenant_id, Profile.updated_at > since
+    )
+    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+
+
 async def discoverable_traits(
-    session: AsyncSession, tenant_id: uuid.UUID, today: date
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    today: date,
+    among: Sequence[uuid.UUID] | None = None,
 ) -> list[SoulTraits]:
     query = _traits_query(tenant_id).where(Profile.discoverable.is_(True))
+    if among is not None:
+        query = query.where(Profile.user_id.in_(list(among)))
     return [to_traits(row, today) for row in (await session.execute(query)).all()]
 
 
-def hard_filters(me: SoulTraits, today: date, *, by_key: bool = False) -> list[ColumnElement[bool]]:
+def hard_filters(me: SoulTraits, today: date) -> list[ColumnElement[bool]]:
     """Both directions of every dealbreaker that SQL can check (distance is boxed here
-    and checked exactly afterwards). `by_key`: the rows are looked up by member id, so
-    keep the discovery index out of the planner's reach (a function of a column is not
-    indexable, so SQLite looks the ids up instead of walking the whole city)."""
+    and checked exactly afterwards)."""
     p = Profile
     min_lat, max_lat, min_lon, max_lon = bounding_box(me.cell_lat, me.cell_lon, me.max_distance_km)
     seeking = [bit for bit in (1, 2, 4) if me.seeking_mask & bit]
-    gender = func.coalesce(p.gender_bit, 0) if by_key else p.gender_bit
-    latitude = func.coalesce(p.cell_lat, 0.0) if by_key else p.cell_lat
-    discoverable = func.coalesce(p.discoverable, False) if by_key else p.discoverable
     rules: list[ColumnElement[bool]] = [
-        discoverable.is_(True),
+        p.discoverable.is_(True),
         p.user_id != me.id,
-        gender.in_(seeking),
+        p.gender_bit.in_(seeking),
         p.seeking_mask.op("&")(me.gender_bit) != 0,
         User.date_of_birth > years_before(today, me.age_max + 1),
         User.date_of_birth <= years_before(today, me.age_min),
         p.age_min <= me.age,
         p.age_max >= me.age,
-        latitude.between(min_lat, max_lat),
+        p.cell_lat.between(min_lat, max_lat),
         p.cell_lon.between(min_lon, max_lon),
     ]
     if me.religion_importance >= 3 and me.religion:
@@ -204,28 +223,20 @@ async def eligible_candidates(
     me: SoulTraits,
     today: date,
     *,
-    among: Sequence[uuid.UUID] | None = None,
     excluded: set[uuid.UUID] | None = None,
     limit: int = 5000,
 ) -> list[uuid.UUID]:
+    """Everyone passing the hard filters with `me`, both ways (small communities)."""
     query = (
         select(Profile.user_id)
         .join(User, User.id == Profile.user_id)
         .where(
             Profile.tenant_id == tenant_id,
             User.is_active.is_(True),
-            # Looking up a few hundred ids: by key, not by walking the discovery index.
-            *hard_filters(me, today, by_key=among is not None),
+            *hard_filters(me, today),
+            not_blocked_between(tenant_id, me.id, Profile.user_id),
         )
     )
-    if among is None:
-        query = query.where(not_blocked_between(tenant_id, me.id, Profile.user_id))
-    else:
-        # The caller removed blocked members from `among` already (one query, not one
-        # subquery per row).
-        if not among:
-            return []
-        query = query.where(Profile.user_id.in_(list(among)))
     ids = [row[0] for row in (await session.execute(query.limit(limit))).all()]
     return [i for i in ids if not excluded or i not in excluded]
 

@@ -1,9 +1,10 @@
 """Daily curated matches: a few reciprocal, diverse, deeply compatible people a day.
 
 Candidate generation never scores every pair: the retrieval index (partitioned by gender
-and region) proposes a few hundred nearest members, SQL applies every hard filter both
-ways to those, and only the survivors are fully scored. Small communities skip the index
-and filter in SQL directly, which is exact.
+and region, with each member's hard-filter facts) proposes the nearest members who pass
+the hard filters both ways, SQL applies every rule again to those few, and only the
+survivors are fully scored. Small communities skip the index and filter in SQL directly,
+which is exact.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from dinner1.db.types import utcnow
 from dinner1.matching import dealbreakers, repository
 from dinner1.matching.engine import MatchingEngine, TenantMatching
 from dinner1.matching.features import SoulTraits
-from dinner1.matching.index import regions_within
 from dinner1.matching.models import DailyMatch
 from dinner1.matching.scoring import Compatibility, compatibility, explained
 from dinner1.matching.vectors import retrieval_vector
@@ -28,9 +28,10 @@ from dinner1.safety import gates
 from dinner1.safety.blocks import hidden_from
 
 DAILY_COUNT = 3
+# The nightly batch's first retrieval depth (matching.refresh).
 RETRIEVE = 300
-# The widest retrieval before settling for a shorter short list.
-MAX_RETRIEVE = 4 * RETRIEVE
+# Retrieval rounds before settling for a shorter short list.
+MAX_ROUNDS = 3
 # Fully scored per member: the nearest survivors of the hard filters.
 SHORT_LIST = 30
 SMALL_COMMUNITY = 3000
@@ -58,35 +59,31 @@ async def candidates_for(
         )
         return list((await repository.load_traits(session, tenant_id, ids, today)).values())
     vector = retrieval_vector(me, state.rarity)
-    regions = regions_within(me.cell_lat, me.cell_lon, me.max_distance_km)
+    # The index's facts filter applies every hard filter both ways; what it cannot know
+    # (a ban, a pause, an edit since it last caught up) is checked on the fresh rows:
+    # SQL for who may be shown, then every rule again on the traits just read. The
+    # margin is for the few turned away there.
+    count = SHORT_LIST + SHORT_LIST // 4
+    checked = set(excluded)
+    found: dict[uuid.UUID, SoulTraits] = {}
     ranked: list[uuid.UUID] = []
-    checked: set[uuid.UUID] = set()
-    allowed: set[uuid.UUID] = set()
-    size = RETRIEVE
-    while True:
-        hits = state.index.search(vector, me.seeking_mask, regions, size, exclude=me.id)
-        ids = [hit.user_id for hit in hits if hit.user_id not in excluded]
-        # A wider search repeats the nearest: only the newcomers go through SQL.
-        fresh = [i for i in ids if i not in checked]
-        allowed.update(
-            await repository.eligible_candidates(session, tenant_id, me, today, among=fresh)
+    for _ in range(MAX_ROUNDS):
+        hits, _plan = state.index.nearest(me, vector, count, today, exclude=checked)
+        fresh = [hit.user_id for hit in hits]
+        loaded = await repository.discoverable_among(session, tenant_id, today, fresh)
+        found.update(
+            (i, other)
+            for i, other in loaded.items()
+            if dealbreakers.compatible(
+                me, other, distance_km(me.cell_lat, me.cell_lon, other.cell_lat, other.cell_lon)
+            )
         )
         checked.update(fresh)
-        ranked = [i for i in ids if i in allowed]  # keep the retrieval order
-        if len(ranked) >= SHORT_LIST or len(hits) < size or size >= MAX_RETRIEVE:
+        ranked.extend(i for i in fresh if i in found)  # each round is farther than the last
+        if len(ranked) >= SHORT_LIST or len(hits) < count:
             break
-        size = next_retrieve_size(size, len(ranked))
-    # Only the short list is read in full (its traits, with their JSON and vectors).
-    chosen = ranked[:SHORT_LIST]
-    found = await repository.load_traits(session, tenant_id, chosen, today)
-    return [found[i] for i in chosen if i in found]
-
-
-def next_retrieve_size(size: int, found: int) -> int:
-    """How wide to search next: enough, at the pass rate seen so far, for the short list
-    with a margin, at least twice as wide, at most MAX_RETRIEVE."""
-    needed = size * SHORT_LIST * 3 // (2 * max(found, 1))
-    return min(MAX_RETRIEVE, max(2 * size, needed))
+        count *= 2
+    return [found[i] for i in ranked[:SHORT_LIST]]
 
 
 def score_short_list(

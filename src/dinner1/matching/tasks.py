@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dinner1.core.jobs import job
 from dinner1.db.session import Database, enqueue_job
+from dinner1.db.types import utcnow
 from dinner1.matching import embeddings, repository
 from dinner1.matching.clock import local_today
 from dinner1.matching.features import Vector
@@ -47,7 +48,7 @@ async def embed_answers(runtime: Runtime, payload: dict[str, Any]) -> None:
         traits = await repository.load_traits(session, tenant_id, [user_id], today)
         profile = await profiles.get_profile(session, tenant_id, user_id)
     if user_id in traits and profile is not None:
-        runtime.matching.update_member(tenant_id, traits[user_id], profile.discoverable)
+        await runtime.matching.update_member(tenant_id, traits[user_id], profile.discoverable)
 
 
 async def _consented_text(session: AsyncSession, tenant_id: uuid.UUID, user_id: uuid.UUID) -> str:
@@ -79,6 +80,10 @@ async def _store(
     vector: Vector | None,
 ) -> None:
     stored = await profiles.get_embedding(session, tenant_id, user_id)
+    profile = await profiles.get_profile(session, tenant_id, user_id)
+    if profile is not None:
+        # Other processes' retrieval indexes catch up on changed profiles.
+        profile.updated_at = utcnow()
     if vector is None:
         if stored is not None:
             await session.delete(stored)

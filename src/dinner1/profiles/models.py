@@ -27,6 +27,8 @@ class Profile(TenantOwned, Model):
         # planner would otherwise walk the whole tenant through the tenant_id index.
         UniqueConstraint("tenant_id", "user_id"),
         Index("ix_profiles_discovery", "tenant_id", "discoverable", "gender_bit", "cell_lat"),
+        # Each process's retrieval index asks every few seconds what changed.
+        Index("ix_profiles_changes", "tenant_id", "updated_at"),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
