@@ -26,6 +26,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from dinner1.config import Settings
+from dinner1.db.engine import READ_PRAGMAS
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,8 @@ class _SqliteReadThread(threading.Thread):
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA busy_timeout=30000")
             connection.execute("PRAGMA query_only=1")
+            for pragma in READ_PRAGMAS:
+                connection.execute(pragma)
         except Exception as error:  # handed to the loop that waits for it
             self._loop.call_soon_threadsafe(_settle, [(self.started, None, error)])
             return
