@@ -1,4 +1,4 @@
-"""profiles by time of change, for the retrieval index's catch-up
+"""profiles and users by time of change, for the retrieval index's catch-up
 
 Revision ID: 0009
 Revises: 0008
@@ -18,8 +18,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("profiles", schema=None) as batch_op:
         batch_op.create_index("ix_profiles_changes", ["tenant_id", "updated_at"], unique=False)
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.create_index("ix_users_changes", ["tenant_id", "updated_at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index("ix_users_changes")
     with op.batch_alter_table("profiles", schema=None) as batch_op:
         batch_op.drop_index("ix_profiles_changes")

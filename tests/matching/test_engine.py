@@ -10,6 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from dinner1.accounts.models import User
+from dinner1.db.types import utcnow
 from dinner1.matching import engine as engine_module
 from dinner1.matching.clock import local_today
 from dinner1.matching.engine import MatchingEngine, TenantMatching
@@ -31,6 +33,14 @@ async def _set_profile(runtime: Runtime, user_id: uuid.UUID, **values: object) -
         ).scalar_one()
         for name, value in values.items():
             setattr(profile, name, value)
+
+
+async def _set_user(runtime: Runtime, user_id: uuid.UUID, **values: object) -> None:
+    async with runtime.db.unit_of_work() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        for name, value in values.items():
+            setattr(user, name, value)
 
 
 async def test_a_built_index_is_saved_and_the_next_process_loads_it(
@@ -90,6 +100,40 @@ async def test_each_process_catches_up_with_changes_made_elsewhere(
     assert {user_id: state.index.key_of(user_id) for user_id in keys} == keys
 
 
+async def test_account_changes_reach_the_index_too(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ban or its lifting changes the account, not the profile: the index follows."""
+    await create_member(runtime, name="W")
+    him = await create_member(runtime, name="M", **MAN)
+    tenant_id, today = await _tenant(runtime), local_today("Africa/Casablanca")
+    here = another_process(runtime)
+    await here.for_tenant(tenant_id, today)
+    monkeypatch.setattr(engine_module, "CATCH_UP_EVERY", 0.0)
+
+    await _set_user(runtime, him, banned_at=utcnow())
+    assert (await here.for_tenant(tenant_id, today)).index.key_of(him) is None
+    await _set_user(runtime, him, banned_at=None)
+    assert (await here.for_tenant(tenant_id, today)).index.key_of(him) is not None
+
+
+async def test_a_failed_catch_up_serves_the_index_as_it_is(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await create_member(runtime, name="W")
+    tenant_id, today = await _tenant(runtime), local_today("Africa/Casablanca")
+    here = another_process(runtime)
+    state = await here.for_tenant(tenant_id, today)
+    monkeypatch.setattr(engine_module, "CATCH_UP_EVERY", 0.0)
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(here, "_catch_up", broken)
+    assert await here.for_tenant(tenant_id, today) is state
+    assert not state.catching_up
+
+
 async def test_a_saved_index_loads_with_the_changes_made_since(runtime: Runtime) -> None:
     await create_member(runtime, name="W")
     await create_member(runtime, name="M1", **MAN)
@@ -107,7 +151,7 @@ async def test_an_unreadable_saved_index_is_rebuilt(runtime: Runtime) -> None:
     await another_process(runtime).for_tenant(tenant_id, today)
     home = runtime.settings.data_dir / "matching" / str(tenant_id)
     version = (home / "current").read_text()
-    (home / version / "manifest.json").write_text("{not json")
+    next(iter((home / version).glob("*.npz"))).write_bytes(b"PK not a zip")
 
     state = await another_process(runtime).for_tenant(tenant_id, today)
     assert len(state.index) == 1

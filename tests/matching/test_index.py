@@ -108,7 +108,8 @@ def test_the_exact_plan_ranks_by_cosine_and_the_graph_agrees(
         assert [h.user_id for h in exact] == [o.id for o in truth]
         assert [h.similarity for h in exact] == sorted((h.similarity for h in exact), reverse=True)
         monkeypatch.setattr(index_module, "EXACT_LIMIT", 0)
-        walked, _ = index.nearest(me, vectors[me.id], 10, TODAY)
+        walked, plan = index.nearest(me, vectors[me.id], 10, TODAY)
+        assert plan == "graph"
         recalls.append(len({h.user_id for h in walked} & {o.id for o in truth}) / 10)
     assert len(recalls) > 20
     assert sum(recalls) / len(recalls) >= 0.9
@@ -179,6 +180,15 @@ def test_a_member_who_moves_or_changes_is_found_by_the_new_facts_only() -> None:
     assert len(index) == 1
 
 
+def test_regions_cover_the_whole_radius_even_at_its_widest() -> None:
+    for radius in (5, 50, 200, 500):
+        regions = index_module.regions_within(33.57, -7.59, radius)
+        for lat in np.arange(27.0, 40.0, 0.1):
+            for lon in np.arange(-15.0, 0.0, 0.1):
+                if distance_km(33.57, -7.59, lat, lon) <= radius:
+                    assert index_module.region_of(lat, lon) in regions, (radius, lat, lon)
+
+
 def test_ages_are_compared_on_the_day_asked_not_the_day_indexed() -> None:
     today = date(2026, 12, 7)
     me = SoulTraits(
@@ -205,10 +215,13 @@ def test_ages_are_compared_on_the_day_asked_not_the_day_indexed() -> None:
         cell_lon=-7.6,
         born=date(2001, 12, 8),
     )
+    # 41 tomorrow: in range today, too old from tomorrow.
+    elder = SoulTraits(**{**_fields(him), "id": uuid.uuid4(), "born": date(1985, 12, 8)})
     index = PartitionedIndex()
     vector = vector_of(np.random.default_rng(5))
     index.upsert(him, vector)
-    assert index.nearest(me, vector, 5, today)[0] == []
+    index.upsert(elder, vector)
+    assert [h.user_id for h in index.nearest(me, vector, 5, today)[0]] == [elder.id]
     assert [h.user_id for h in index.nearest(me, vector, 5, date(2026, 12, 8))[0]] == [him.id]
 
 

@@ -6,8 +6,10 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from dinner1.matching import refresh
 from dinner1.matching.clock import local_today
 from dinner1.matching.models import DailyMatch, MatchingModel
 from dinner1.matching.refresh import refresh_tenant
@@ -21,7 +23,18 @@ DATASET = (
 )
 
 
-async def test_nightly_refresh_gives_everyone_reciprocal_matches_once(runtime: Runtime) -> None:
+@pytest.mark.parametrize(
+    "path",
+    ["small-community", "index-in-thread", "index-in-forked-workers"],
+)
+async def test_nightly_refresh_gives_everyone_reciprocal_matches_once(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    if path != "small-community":
+        monkeypatch.setattr(refresh, "SMALL_COMMUNITY", 1)
+    if path == "index-in-forked-workers":
+        monkeypatch.setattr(refresh, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(refresh, "CHUNK", 3)
     women = [await create_member(runtime, name=f"W{i}") for i in range(4)]
     men = [
         await create_member(runtime, name=f"M{i}", birth=date(1990, 3, 1 + i), **MAN)

@@ -30,7 +30,11 @@ def barred_until(
 
 class User(TenantOwned, Model):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("tenant_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        # Each process's retrieval index asks every few seconds what changed.
+        Index("ix_users_changes", "tenant_id", "updated_at"),
+    )
 
     email: Mapped[str] = mapped_column(String(320))
     password_hash: Mapped[str] = mapped_column(String(255))

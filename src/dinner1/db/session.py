@@ -81,6 +81,16 @@ class Database:
                 raise
             await self.commit(session)
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads only, with no transaction around them: on SQLite it takes
+        no write lock (every other session begins IMMEDIATE), so long or frequent
+        background reads never hold writers up. Each statement sees the latest commits."""
+        async with self.engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=autocommit, expire_on_commit=False) as session:
+                yield session
+
     async def dispose(self) -> None:
         if self._fast is not None:
             await self._fast.close()

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dinner1.db.session import Database
 from dinner1.db.types import utcnow
 from dinner1.matching import repository
-from dinner1.matching.features import SoulTraits, Vector
+from dinner1.matching.features import SoulTraits
 from dinner1.matching.index import PartitionedIndex
 from dinner1.matching.models import MatchingModel
 from dinner1.matching.rarity import TraitRarity
@@ -41,6 +41,10 @@ CATCH_UP_EVERY = 5.0
 CATCH_UP_OVERLAP = timedelta(seconds=30)
 # A saved index older than this is rebuilt rather than caught up (ages allow one birthday).
 LOAD_AT_MOST = timedelta(days=300)
+# A failed renewal is tried again after this long, not on every request.
+RENEW_RETRY_S = 60.0
+# Saved versions older than this (and not current) are deleted by the next save.
+KEEP_OLD_VERSIONS_S = 600.0
 _CHUNK = 5000
 
 
@@ -66,6 +70,7 @@ class MatchingEngine:
     tenants: dict[uuid.UUID, TenantMatching] = field(default_factory=dict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _renewing: dict[uuid.UUID, asyncio.Task[None]] = field(default_factory=dict)
+    _renew_failed: dict[uuid.UUID, float] = field(default_factory=dict)
 
     async def for_tenant(self, tenant_id: uuid.UUID, today: date) -> TenantMatching:
         """The tenant's matching state: loaded from disk or built on first use, caught up
@@ -79,16 +84,25 @@ class MatchingEngine:
                         tenant_id, today
                     )
                     self.tenants[tenant_id] = state
-        if state.loaded_on < today and tenant_id not in self._renewing:
+        if (
+            state.loaded_on < today
+            and tenant_id not in self._renewing
+            and time.monotonic() - self._renew_failed.get(tenant_id, -RENEW_RETRY_S)
+            >= RENEW_RETRY_S
+        ):
             task = asyncio.create_task(self._renew(tenant_id, today))
             self._renewing[tenant_id] = task
             task.add_done_callback(lambda _: self._renewing.pop(tenant_id, None))
         if time.monotonic() - state.checked_at >= CATCH_UP_EVERY and not state.catching_up:
-            # One request catches up; the others go on with the index as it is.
+            # One request catches up; the others go on with the index as it is, and so
+            # does this one if the catch-up fails (the next one retries).
             state.catching_up = True
             try:
                 await self._catch_up(tenant_id, state, today)
+            except Exception:
+                logger.exception("matching index catch-up failed", extra={"tenant": str(tenant_id)})
             finally:
+                state.checked_at = time.monotonic()
                 state.catching_up = False
         return state
 
@@ -108,13 +122,14 @@ class MatchingEngine:
             async with self._lock:
                 self.tenants[tenant_id] = state
         except Exception:
+            self._renew_failed[tenant_id] = time.monotonic()
             logger.exception("matching index renewal failed", extra={"tenant": str(tenant_id)})
 
     async def _build(self, tenant_id: uuid.UUID, today: date) -> TenantMatching:
-        # Read in a short transaction of our own, then build with no transaction open:
-        # on SQLite an open transaction holds the write lock.
+        # Read outside any transaction (on SQLite one would hold the write lock), then
+        # build with nothing open.
         synced_at = utcnow()
-        async with self.db.sessionmaker() as session:
+        async with self.db.reading() as session:
             # Changes committed by now are in what we read next: no need to re-read them.
             applied = await repository.changed_since(
                 session, tenant_id, synced_at - CATCH_UP_OVERLAP
@@ -157,8 +172,11 @@ class MatchingEngine:
         pointer = home / f"current.{version}"
         pointer.write_text(version)
         pointer.replace(home / "current")
+        # Old versions go once no process can still be reading or writing them: never the
+        # one `current` names (another process may have saved since), never a recent one.
+        current = (home / "current").read_text().strip()
         for old in home.glob("v-*"):
-            if old.name != version:
+            if old.name not in (version, current) and _age_s(old) > KEEP_OLD_VERSIONS_S:
                 shutil.rmtree(old, ignore_errors=True)
 
     async def _load(
@@ -168,23 +186,24 @@ class MatchingEngine:
         try:
             version = (home / "current").read_text().strip()
             index, extra = await asyncio.to_thread(PartitionedIndex.load, home / version)
-        except (OSError, ValueError, KeyError) as exc:
-            if not isinstance(exc, FileNotFoundError):
-                logger.warning("saved matching index unreadable", extra={"error": str(exc)})
+            day = date.fromisoformat(extra["day"])
+            synced_at = datetime.fromisoformat(extra["synced_at"])
+            rarity = TraitRarity(
+                population=int(extra["population"]),
+                counts=Counter({(str(k), str(t)): int(n) for k, t, n in extra["counts"]}),
+            )
+            applied = {
+                uuid.UUID(u): datetime.fromisoformat(at) for u, at in extra["applied"].items()
+            }
+        except FileNotFoundError:
             return None
-        day = date.fromisoformat(extra["day"])
+        except Exception as exc:  # any damage: the database can always rebuild it
+            logger.warning("saved matching index unreadable", extra={"error": repr(exc)})
+            return None
         if (only_day is not None and day != only_day) or today - day > LOAD_AT_MOST:
             return None
-        rarity = TraitRarity(
-            population=int(extra["population"]),
-            counts=Counter({(str(k), str(t)): int(n) for k, t, n in extra["counts"]}),
-        )
-        async with self.db.sessionmaker() as session:
+        async with self.db.reading() as session:
             weights, version_number = await active_weights(session, tenant_id)
-        synced_at = datetime.fromisoformat(extra["synced_at"])
-        applied = {
-            uuid.UUID(u): datetime.fromisoformat(at) for u, at in extra.get("applied", {}).items()
-        }
         state = TenantMatching(
             index, rarity, weights, version_number, day, synced_at, 0.0, False, applied
         )
@@ -193,10 +212,11 @@ class MatchingEngine:
         return state
 
     async def _catch_up(self, tenant_id: uuid.UUID, state: TenantMatching, today: date) -> None:
-        """Apply every profile change since the last catch-up, whichever process made it."""
+        """Apply every profile or account change since the last catch-up, whichever
+        process made it. Reads outside any transaction; the index work runs in a thread."""
         started = utcnow()
         since = state.synced_at - CATCH_UP_OVERLAP
-        async with self.db.sessionmaker() as session:
+        async with self.db.reading() as session:
             changes = await repository.changed_since(session, tenant_id, since)
             fresh = [u for u, at in changes.items() if state.applied.get(u) != at]
             members: list[SoulTraits] = []
@@ -205,13 +225,11 @@ class MatchingEngine:
                 members += await repository.discoverable_traits(session, tenant_id, today, chunk)
         if fresh:
             staying = {m.id for m in members}
-            rows = [(m, retrieval_vector(m, state.rarity)) for m in members]
             leaving = [i for i in fresh if i not in staying]
-            await asyncio.to_thread(_apply, state.index, rows, leaving)
+            await asyncio.to_thread(_apply, state.index, state.rarity, members, leaving)
         horizon = started - CATCH_UP_OVERLAP
         state.applied = {u: at for u, at in changes.items() if at > horizon}
         state.synced_at = started
-        state.checked_at = time.monotonic()
 
     async def update_member(
         self, tenant_id: uuid.UUID, member: SoulTraits, discoverable: bool
@@ -222,19 +240,28 @@ class MatchingEngine:
         state = self.tenants.get(tenant_id)
         if state is None:
             return
-        if not discoverable:
-            await asyncio.to_thread(_apply, state.index, [], [member.id])
-            return
-        rows = [(member, retrieval_vector(member, state.rarity))]
-        await asyncio.to_thread(_apply, state.index, rows, [])
+        if discoverable:
+            await asyncio.to_thread(_apply, state.index, state.rarity, [member], [])
+        else:
+            await asyncio.to_thread(_apply, state.index, state.rarity, [], [member.id])
 
 
 def _apply(
-    index: PartitionedIndex, rows: list[tuple[SoulTraits, Vector]], leaving: list[uuid.UUID]
+    index: PartitionedIndex,
+    rarity: TraitRarity,
+    members: list[SoulTraits],
+    leaving: list[uuid.UUID],
 ) -> None:
-    index.upsert_many(rows)
+    index.upsert_many((m, retrieval_vector(m, rarity)) for m in members)
     for user_id in leaving:
         index.remove(user_id)
+
+
+def _age_s(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 async def active_weights(

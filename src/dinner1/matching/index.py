@@ -41,6 +41,8 @@ from dinner1.matching.features import SoulTraits, Vector, years_before
 from dinner1.matching.vectors import RETRIEVAL_DIMENSIONS
 
 REGION_PRECISION = 3
+# A geohash-3 cell is 1.40625° on each side (7 bits of latitude, 8 of longitude).
+REGION_DEGREES = 1.40625
 # The saved layout; a saved index of another layout is rebuilt rather than read.
 FORMAT = 1
 GENDER_BITS = (1, 2, 4)
@@ -81,17 +83,21 @@ def region_of(lat: float, lon: float) -> str:
 
 @lru_cache(maxsize=4096)
 def regions_within(lat: float, lon: float, radius_km: float) -> frozenset[str]:
-    """Regions touched by a radius (sampled on a grid over its bounding box). Members share
-    a few hundred cells, so the answer is cached."""
+    """Regions touched by a radius: its bounding box sampled on a grid finer than a region
+    (so no region inside is stepped over). Members share a few hundred cells, so the answer
+    is cached. (Boxes crossing the antimeridian are clipped: not a market yet.)"""
     min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, radius_km)
-    steps = 6
+    min_lat, max_lat = max(-90.0, min_lat), min(90.0, max_lat)
+    min_lon, max_lon = max(-180.0, min_lon), min(180.0, max_lon)
+    lat_steps = max(1, math.ceil((max_lat - min_lat) / REGION_DEGREES) * 2)
+    lon_steps = max(1, math.ceil((max_lon - min_lon) / REGION_DEGREES) * 2)
     return frozenset(
         region_of(
-            min(90.0, max(-90.0, min_lat + (max_lat - min_lat) * i / steps)),
-            min(180.0, max(-180.0, min_lon + (max_lon - min_lon) * j / steps)),
+            min_lat + (max_lat - min_lat) * i / lat_steps,
+            min_lon + (max_lon - min_lon) * j / lon_steps,
         )
-        for i in range(steps + 1)
-        for j in range(steps + 1)
+        for i in range(lat_steps + 1)
+        for j in range(lon_steps + 1)
     )
 
 
@@ -303,7 +309,18 @@ class PartitionedIndex:
     ) -> tuple[list[Hit], str]:
         """The `count` nearest members who pass every hard filter both ways on `today` (as
         far as the facts tell), nearest first, and the plan used ("exact", "graph" or
-        "none")."""
+        "none"). CPU work that waits for writers: call it in a thread."""
+        with self._lock:
+            return self._nearest(me, vector, count, today, exclude)
+
+    def _nearest(
+        self,
+        me: SoulTraits,
+        vector: Vector,
+        count: int,
+        today: date,
+        exclude: Iterable[uuid.UUID],
+    ) -> tuple[list[Hit], str]:
         regions = regions_within(me.cell_lat, me.cell_lon, me.max_distance_km)
         scope = [
             (partition, self._eligible(partition, me, today))
@@ -381,7 +398,7 @@ class PartitionedIndex:
             matches = partition.graph.search(query, depth)
             found = np.asarray(matches.keys, dtype=np.uint64)
             slots = partition.slots(found)
-            inside = slots < partition.size
+            inside = slots < len(mask)
             keep = np.zeros(len(found), dtype=bool)
             keep[inside] = mask[slots[inside]] & (
                 partition.facts["key"][slots[inside]] == found[inside]
@@ -423,49 +440,13 @@ class PartitionedIndex:
                 hits.append(Hit(user_id, float(all_similarities[position])))
         return hits
 
-    def search(
-        self,
-        vector: Vector,
-        genders_mask: int,
-        regions: frozenset[str],
-        count: int,
-        exclude: uuid.UUID | None = None,
-    ) -> list[Hit]:
-        """The graph alone, no facts: the nearest members of the given genders and regions."""
-        keys, similarities = self.search_keys(vector, genders_mask, regions, count + 1)
-        hits = [
-            Hit(self._keys[int(k)], float(s))
-            for k, s in zip(keys, similarities, strict=True)
-            if int(k) in self._keys
-        ]
-        return [hit for hit in hits if hit.user_id != exclude][:count]
-
-    def search_keys(
-        self, vector: Vector, genders_mask: int, regions: frozenset[str], count: int
-    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.float32]]:
-        """Nearest keys first, with their similarities: the nightly batch's cheap form."""
-        query = np.asarray(vector, dtype=np.float32)
-        keys: list[npt.NDArray[np.uint64]] = []
-        distances: list[npt.NDArray[np.float32]] = []
-        for name, partition in list(self._partitions.items()):
-            index = partition.graph
-            if not name[0] & genders_mask or name[1] not in regions or len(index) == 0:
-                continue
-            matches = index.search(query, min(count, len(index)))
-            keys.append(np.asarray(matches.keys, dtype=np.uint64))
-            distances.append(np.asarray(matches.distances, dtype=np.float32))
-        if not keys:
-            return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.float32)
-        all_keys, all_distances = np.concatenate(keys), np.concatenate(distances)
-        order = np.argsort(all_distances, kind="stable")[:count]
-        return all_keys[order], (1.0 - all_distances[order]).astype(np.float32)
+    def after_fork(self) -> None:
+        """In a forked worker: a lock another thread of the parent held is of no use."""
+        self._lock = threading.Lock()
 
     def key_of(self, user_id: uuid.UUID) -> int | None:
         found = self._where.get(user_id)
         return found[1] if found else None
-
-    def members_by_key(self) -> dict[int, uuid.UUID]:
-        return dict(self._keys)
 
     # Persistence ------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
 """The nightly refresh: everyone's matches for a new day, in one pass over the member base.
 
-Same rules and scoring as on demand (matching.service), but the member base is read once
-into memory and the hard filters run in Python (the property test in
-tests/matching/test_daily.py proves they agree with the SQL filters). CPU work runs in a
-thread, chunk by chunk, so an in-process runner keeps serving requests.
+Same retrieval, rules and scoring as on demand (matching.service), but the member base is
+read once into memory and the exact rules run in Python on that snapshot (the property
+test in tests/matching/test_daily.py proves they agree with the SQL filters). CPU work
+runs in forked workers, or in a thread chunk by chunk for small communities, so an
+in-process runner keeps serving requests.
 """
 
 from __future__ import annotations
@@ -25,12 +26,10 @@ from dinner1.db.session import Database
 from dinner1.matching import dealbreakers, repository
 from dinner1.matching.engine import MatchingEngine, TenantMatching
 from dinner1.matching.features import SoulTraits
-from dinner1.matching.index import regions_within
 from dinner1.matching.models import DailyMatch
 from dinner1.matching.scoring import compatibility, explained
 from dinner1.matching.service import (
     DAILY_COUNT,
-    RETRIEVE,
     SHORT_LIST,
     SMALL_COMMUNITY,
     Scored,
@@ -109,6 +108,7 @@ _FORKED: _Work | None = None
 def _match_forked(ids: list[uuid.UUID]) -> list[dict[str, object]]:
     assert _FORKED is not None
     work = _FORKED
+    work.state.index.after_fork()
     return _match_chunk(
         [work.members[i] for i in ids],
         work.members,
@@ -173,13 +173,8 @@ def _match_chunk(
     day: date,
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    by_key = {
-        key: members[user_id]
-        for key, user_id in state.index.members_by_key().items()
-        if user_id in members
-    }
     for me in chunk:
-        candidates = _candidates(me, members, by_key, excluded.get(me.id, set()), state)
+        candidates = _candidates(me, members, excluded.get(me.id, set()), state, day)
         scored = [
             Scored(o, compatibility(me, o, state.rarity, state.weights, with_factors=False))
             for o in candidates
@@ -194,23 +189,20 @@ def _match_chunk(
 def _candidates(
     me: SoulTraits,
     members: dict[uuid.UUID, SoulTraits],
-    by_key: dict[int, SoulTraits],
     excluded: set[uuid.UUID],
     state: TenantMatching,
+    day: date,
 ) -> list[SoulTraits]:
     if len(members) < SMALL_COMMUNITY:
         pool: list[SoulTraits] = [m for m in members.values() if m.id != me.id]
         return _survivors(me, pool, excluded)
-    vector = retrieval_vector(me, state.rarity)
-    regions = regions_within(me.cell_lat, me.cell_lon, me.max_distance_km)
-    # Most members fill their short list from the nearest hundred; widen only if not.
-    for count in (RETRIEVE // 3, RETRIEVE):
-        keys, _ = state.index.search_keys(vector, me.seeking_mask, regions, count + 1)
-        pool = [by_key[int(k)] for k in keys if int(k) in by_key]
-        survivors = _survivors(me, pool, excluded)
-        if len(survivors) >= SHORT_LIST or len(keys) <= count:
-            break
-    return survivors
+    # The index's facts filter already applied every rule; the exact check below runs on
+    # the snapshot read for this refresh (the index may know a newer or older version).
+    hits, _ = state.index.nearest(
+        me, retrieval_vector(me, state.rarity), SHORT_LIST, day, frozenset(excluded)
+    )
+    pool = [members[hit.user_id] for hit in hits if hit.user_id in members]
+    return _survivors(me, pool, excluded)
 
 
 def _survivors(

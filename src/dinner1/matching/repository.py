@@ -148,12 +148,21 @@ async def discoverable_among(
 async def changed_since(
     session: AsyncSession, tenant_id: uuid.UUID, since: datetime
 ) -> dict[uuid.UUID, datetime]:
-    """Members whose profile changed after `since`, and when (the retrieval index catches
-    up)."""
-    query = select(Profile.user_id, Profile.updated_at).where(
-        Profile.tenant_id == tenant_id, Profile.updated_at > since
-    )
-    return {row[0]: row[1] for row in (await session.execute(query)).all()}
+    """Members whose profile or account (ban, suspension, reactivation, birth date)
+    changed after `since`, and when last: the retrieval index catches up on them."""
+    changed: dict[uuid.UUID, datetime] = {}
+    for user_column, at_column in (
+        (Profile.user_id, Profile.updated_at),
+        (User.id, User.updated_at),
+    ):
+        table = at_column.class_
+        query = select(user_column, at_column).where(
+            table.tenant_id == tenant_id, at_column > since
+        )
+        for user_id, at in (await session.execute(query)).all():
+            if user_id not in changed or at > changed[user_id]:
+                changed[user_id] = at
+    return changed
 
 
 async def discoverable_traits(

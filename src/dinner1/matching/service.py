@@ -9,6 +9,7 @@ which is exact.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,8 +29,6 @@ from dinner1.safety import gates
 from dinner1.safety.blocks import hidden_from
 
 DAILY_COUNT = 3
-# The nightly batch's first retrieval depth (matching.refresh).
-RETRIEVE = 300
 # Retrieval rounds before settling for a shorter short list.
 MAX_ROUNDS = 3
 # Fully scored per member: the nearest survivors of the hard filters.
@@ -68,7 +67,9 @@ async def candidates_for(
     found: dict[uuid.UUID, SoulTraits] = {}
     ranked: list[uuid.UUID] = []
     for _ in range(MAX_ROUNDS):
-        hits, _plan = state.index.nearest(me, vector, count, today, exclude=checked)
+        hits, _plan = await asyncio.to_thread(
+            state.index.nearest, me, vector, count, today, frozenset(checked)
+        )
         fresh = [hit.user_id for hit in hits]
         loaded = await repository.discoverable_among(session, tenant_id, today, fresh)
         found.update(
