@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -66,7 +67,9 @@ _TRAIT_COLUMNS = (
 )
 
 
-def _traits_query(tenant_id: uuid.UUID) -> Select[Any]:
+def _traits_query(tenant_id: Any, now: Any = None) -> Select[Any]:
+    """Traits of a tenant's members who may be proposed (`tenant_id` and `now` are values
+    or bound parameters)."""
     return (
         select(*_TRAIT_COLUMNS)
         .join(User, User.id == Profile.user_id)
@@ -80,7 +83,10 @@ def _traits_query(tenant_id: uuid.UUID) -> Select[Any]:
             User.is_active.is_(True),
             # Moderation: banned and suspended members are proposed to no one.
             User.banned_at.is_(None),
-            or_(User.suspended_until.is_(None), User.suspended_until <= utcnow()),
+            or_(
+                User.suspended_until.is_(None),
+                User.suspended_until <= (utcnow() if now is None else now),
+            ),
         )
     )
 
@@ -121,14 +127,39 @@ def to_traits(row: Any, today: date) -> SoulTraits:
     )
 
 
-async def load_traits(
-    session: AsyncSession, tenant_id: uuid.UUID, user_ids: Sequence[uuid.UUID], today: date
+@cache
+def _traits_by_id(discoverable_only: bool) -> Select[Any]:
+    """The traits of a list of members, built once (hot path: twice per generation) with
+    the tenant, the moment and the ids bound at execution."""
+    query = _traits_query(bindparam("tenant_id", type_=Profile.tenant_id.type), now=_NOW).where(
+        Profile.user_id.in_(bindparam("user_ids", expanding=True))
+    )
+    return query.where(Profile.discoverable.is_(True)) if discoverable_only else query
+
+
+_NOW = bindparam("now", type_=User.suspended_until.type)
+
+
+async def _traits_of(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    user_ids: Sequence[uuid.UUID],
+    today: date,
+    *,
+    discoverable_only: bool,
 ) -> dict[uuid.UUID, SoulTraits]:
     if not user_ids:
         return {}
-    query = _traits_query(tenant_id).where(Profile.user_id.in_(list(user_ids)))
-    rows = (await session.execute(query)).all()
+    query = _traits_by_id(discoverable_only)
+    params = {"tenant_id": tenant_id, "now": utcnow(), "user_ids": list(user_ids)}
+    rows = (await session.execute(query, params)).all()
     return {row.user_id: to_traits(row, today) for row in rows}
+
+
+async def load_traits(
+    session: AsyncSession, tenant_id: uuid.UUID, user_ids: Sequence[uuid.UUID], today: date
+) -> dict[uuid.UUID, SoulTraits]:
+    return await _traits_of(session, tenant_id, user_ids, today, discoverable_only=False)
 
 
 async def discoverable_among(
@@ -136,13 +167,7 @@ async def discoverable_among(
 ) -> dict[uuid.UUID, SoulTraits]:
     """The traits of those of `among` who may be shown today (discoverable, active, not
     banned or suspended), read fresh, in one query."""
-    if not among:
-        return {}
-    query = _traits_query(tenant_id).where(
-        Profile.user_id.in_(list(among)), Profile.discoverable.is_(True)
-    )
-    rows = (await session.execute(query)).all()
-    return {row.user_id: to_traits(row, today) for row in rows}
+    return await _traits_of(session, tenant_id, among, today, discoverable_only=True)
 
 
 async def changed_since(
