@@ -9,6 +9,7 @@ process sees every other's edits."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import shutil
 import time
@@ -83,7 +84,7 @@ class MatchingEngine:
                     state = await self._load(tenant_id, today) or await self._build(
                         tenant_id, today
                     )
-                    self.tenants[tenant_id] = state
+                    self._install(tenant_id, state)
         if (
             state.loaded_on < today
             and tenant_id not in self._renewing
@@ -109,8 +110,16 @@ class MatchingEngine:
     async def rebuild(self, tenant_id: uuid.UUID, today: date) -> TenantMatching:
         async with self._lock:
             state = await self._build(tenant_id, today)
-            self.tenants[tenant_id] = state
+            self._install(tenant_id, state)
         return state
+
+    def _install(self, tenant_id: uuid.UUID, state: TenantMatching) -> None:
+        """Serve this state from now on. The index's hundreds of thousands of objects live
+        until the next build: moved out of the collector's reach (after a collection, so
+        no garbage is kept), full collections stay short while requests are served."""
+        self.tenants[tenant_id] = state
+        gc.collect()
+        gc.freeze()
 
     async def _renew(self, tenant_id: uuid.UUID, today: date) -> None:
         """A new day: the index saved for today by the nightly refresh if there is one yet,
@@ -120,7 +129,7 @@ class MatchingEngine:
             if state is None:
                 state = await self._build(tenant_id, today)
             async with self._lock:
-                self.tenants[tenant_id] = state
+                self._install(tenant_id, state)
         except Exception:
             self._renew_failed[tenant_id] = time.monotonic()
             logger.exception("matching index renewal failed", extra={"tenant": str(tenant_id)})
