@@ -129,9 +129,9 @@ def test_excluded_members_are_left_out(
     assert me.id not in shown
 
 
-def test_a_member_who_moves_or_changes_is_found_by_the_new_facts_only() -> None:
-    np_rng = np.random.default_rng(3)
-    me = SoulTraits(
+def woman() -> SoulTraits:
+    """30, in Casablanca, seeking men of 25-40 within 25 km."""
+    return SoulTraits(
         id=uuid.uuid4(),
         age=30,
         gender_bit=1,
@@ -142,17 +142,27 @@ def test_a_member_who_moves_or_changes_is_found_by_the_new_facts_only() -> None:
         cell_lat=33.57,
         cell_lon=-7.59,
     )
-    him = SoulTraits(
-        id=uuid.uuid4(),
-        age=32,
-        gender_bit=2,
-        seeking_mask=1,
-        age_min=25,
-        age_max=40,
-        max_distance_km=25,
-        cell_lat=33.58,
-        cell_lon=-7.6,
+
+
+def man(age: int, born: date | None = None) -> SoulTraits:
+    """A man a kilometre from `woman()`, seeking women of 25-40 within 25 km."""
+    return SoulTraits(
+        **{
+            **_fields(woman()),
+            "age": age,
+            "gender_bit": 2,
+            "seeking_mask": 1,
+            "cell_lat": 33.58,
+            "cell_lon": -7.6,
+            "born": born,
+        }
     )
+
+
+def test_a_member_who_moves_or_changes_is_found_by_the_new_facts_only() -> None:
+    np_rng = np.random.default_rng(3)
+    me = woman()
+    him = man(age=32)
     index = PartitionedIndex()
     vector = vector_of(np_rng)
     index.upsert(him, vector)
@@ -191,30 +201,9 @@ def test_regions_cover_the_whole_radius_even_at_its_widest() -> None:
 
 def test_ages_are_compared_on_the_day_asked_not_the_day_indexed() -> None:
     today = date(2026, 12, 7)
-    me = SoulTraits(
-        id=uuid.uuid4(),
-        age=30,
-        gender_bit=1,
-        seeking_mask=2,
-        age_min=25,
-        age_max=40,
-        max_distance_km=25,
-        cell_lat=33.57,
-        cell_lon=-7.59,
-    )
+    me = woman()
     # 25 tomorrow: too young today, in range from tomorrow, with no change to the index.
-    him = SoulTraits(
-        id=uuid.uuid4(),
-        age=24,
-        gender_bit=2,
-        seeking_mask=1,
-        age_min=25,
-        age_max=40,
-        max_distance_km=25,
-        cell_lat=33.58,
-        cell_lon=-7.6,
-        born=date(2001, 12, 8),
-    )
+    him = man(age=24, born=date(2001, 12, 8))
     # 41 tomorrow: in range today, too old from tomorrow.
     elder = SoulTraits(**{**_fields(him), "id": uuid.uuid4(), "born": date(1985, 12, 8)})
     index = PartitionedIndex()

@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from dinner1.core.text import N_
 
 _BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
@@ -76,6 +79,19 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     d_phi, d_lambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def distances_km(
+    lat: float, lon: float, lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """`distance_km` from one point to many (float64 arrays of degrees)."""
+    phi1 = math.radians(lat)
+    phi2 = np.radians(lats)
+    d_phi = phi2 - phi1
+    d_lambda = np.radians(lons - lon)
+    a = np.sin(d_phi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(d_lambda / 2) ** 2
+    result: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+    return result
 
 
 # (upper bound km, key, label). Buckets are wider than a cell, so they reveal no more.

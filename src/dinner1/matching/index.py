@@ -35,25 +35,26 @@ import numpy as np
 import numpy.typing as npt
 from usearch.index import Index
 
-from dinner1.core.geo import EARTH_RADIUS_KM, bounding_box, encode
+from dinner1.core.geo import bounding_box, distances_km, encode
 from dinner1.db.types import utcnow
 from dinner1.matching.features import SoulTraits, Vector, years_before
 from dinner1.matching.vectors import RETRIEVAL_DIMENSIONS
+from dinner1.profiles.service import DEALBREAKER_BITS
 
 REGION_PRECISION = 3
 # A geohash-3 cell is 1.40625° on each side (7 bits of latitude, 8 of longitude).
 REGION_DEGREES = 1.40625
 # The saved layout; a saved index of another layout is rebuilt rather than read.
 FORMAT = 1
-GENDER_BITS = (1, 2, 4)
 # Eligible members up to this many are ranked exactly rather than through the graph.
 EXACT_LIMIT = 4096
 # The deepest graph walk per partition before ranking the eligible members exactly.
 DEEPEST_WALK = 2048
 SMOKES = frozenset({"sometimes", "often"})
 DRINKS = frozenset({"socially", "often"})
-# Habits a member has, and the same bits for the habits they refuse in a partner.
-HABIT_BITS = {"smoker": 1, "drinker": 2, "has_children": 4}
+# A member's habits take the bits of the dealbreakers that refuse them
+# (profiles.service.DEALBREAKER_BITS, as stored in profiles.dealbreaker_mask).
+HABIT_BITS = DEALBREAKER_BITS
 _WANTS = {"wants": 1, "does_not_want": -1}
 
 _FACTS: dict[str, type[np.generic]] = {
@@ -366,7 +367,7 @@ class PartitionedIndex:
         # Distance last, on the few left: both radii (a millimetre of room for rounding).
         slots = np.flatnonzero(ok)
         if len(slots):
-            km = _haversine(me.cell_lat, me.cell_lon, f["lat"][slots], f["lon"][slots])
+            km = distances_km(me.cell_lat, me.cell_lon, f["lat"][slots], f["lon"][slots])
             far = (km > me.max_distance_km + 1e-6) | (km > f["max_km"][slots] + 1e-6)
             ok[slots[far]] = False
         return ok
@@ -500,16 +501,3 @@ class PartitionedIndex:
         loaded._next_key = int(state["next_key"])
         loaded._religions = {str(k): int(v) for k, v in state["religions"].items()}
         return loaded, dict(state["extra"])
-
-
-def _haversine(
-    lat: float, lon: float, lats: npt.NDArray[np.float64], lons: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """core.geo.distance_km over arrays."""
-    phi1 = math.radians(lat)
-    phi2 = np.radians(lats)
-    d_phi = phi2 - phi1
-    d_lambda = np.radians(lons - lon)
-    a = np.sin(d_phi / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(d_lambda / 2) ** 2
-    result: npt.NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
-    return result

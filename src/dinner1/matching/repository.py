@@ -20,9 +20,9 @@ from dinner1.matching.embeddings import from_bytes
 from dinner1.matching.features import SoulTraits, years_before
 from dinner1.matching.models import DailyMatch
 from dinner1.profiles.models import Profile, SoulEmbedding
+from dinner1.profiles.service import DEALBREAKER_BITS
 from dinner1.safety.blocks import not_blocked_between
 
-_DEALBREAKER_BITS = {"smoker": 1, "drinker": 2, "has_children": 4}
 _ORDINAL = {
     "rhythm": ("early", "flexible", "late"),
     "social": ("homebody", "balanced", "outgoing"),
@@ -247,7 +247,7 @@ def _dealbreaker_rules(me: SoulTraits) -> list[ColumnElement[bool]]:
     )
     for name, applies in mine:
         if applies:
-            rules.append(p.dealbreaker_mask.op("&")(_DEALBREAKER_BITS[name]) == 0)
+            rules.append(p.dealbreaker_mask.op("&")(DEALBREAKER_BITS[name]) == 0)
     return rules
 
 
