@@ -23,6 +23,7 @@ from dinner1.core.scheduler import DailyAt, Entry, Every, Scheduler
 from dinner1.core.storage import LocalMediaStorage, MediaStorage
 from dinner1.db.engine import create_engine
 from dinner1.db.session import Database, PendingWork
+from dinner1.matching import embeddings
 from dinner1.matching.engine import MatchingEngine
 from dinner1.tenants.service import TenantDirectory
 
@@ -74,6 +75,7 @@ def register_task_modules() -> None:
 
 async def start_runtime(settings: Settings, *, run_jobs: bool | None = None) -> Runtime:
     register_task_modules()
+    embeddings.use_model_cache(settings.data_dir / "models")
     db = Database(create_engine(settings))
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     store: CounterStore

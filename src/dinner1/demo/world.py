@@ -121,6 +121,10 @@ def build_people(seed: int, members: int, today: date) -> list[dict[str, object]
 
 
 async def load_demo_world(settings: Settings, *, members: int, seed: int) -> DemoReport:
+    from dinner1.matching import embeddings
+
+    # The sentence model exported here is the one `serve` loads next.
+    embeddings.use_model_cache(settings.data_dir / "models")
     db = Database(create_engine(settings))
     try:
         return await _load(db, settings, members=members, seed=seed)

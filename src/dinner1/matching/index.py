@@ -33,6 +33,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+# Before usearch, always: usearch carries a static C++ runtime whose locale tables clash
+# with onnxruntime's, and importing onnxruntime after it crashes the process. Embeddings
+# run on onnxruntime in this same process (matching.embeddings).
+import onnxruntime  # noqa: F401
 from usearch.index import Index
 
 from dinner1.core.geo import bounding_box, distances_km, encode
