@@ -275,48 +275,66 @@ async def measure_recall(
 
 def embedding_throughput(count: int, batch_size: int) -> dict[str, Any]:
     """Sentences/s of the served encoder and of torch (the baseline) on the same texts,
-    alternating rounds, plus the lowest cosine between their vectors."""
+    alternating rounds; one text's latency (an answer saved); the lowest cosine between
+    their vectors."""
     rng = random.Random(1)
     words = (
         "slow evening tea rooftop book sunset family honesty travel laugh cooking music "
         "mountains sea kindness patience learning garden friends walk medina"
     ).split()
     texts = [" ".join(rng.choices(words, k=rng.randint(12, 30))) for _ in range(count)]
-    served = embeddings.load_model()
-    baseline = embeddings.TorchEncoder(embeddings.model_dir())
-    elapsed = {served.backend: 0.0, "torch": 0.0}
+    encoders = {
+        "served": embeddings.load_model(),
+        "torch": embeddings.TorchEncoder(embeddings.model_dir()),
+    }
+    elapsed = dict.fromkeys(encoders, 0.0)
     vectors = {}
     for _ in range(ROUNDS):
-        for encoder in (served, baseline):
+        for role, encoder in encoders.items():
             encoder.encode(texts[:64], batch_size)  # warm up
             started = time.perf_counter()
-            vectors[encoder.backend] = encoder.encode(texts, batch_size)
-            elapsed[encoder.backend] += time.perf_counter() - started
+            vectors[role] = encoder.encode(texts, batch_size)
+            elapsed[role] += time.perf_counter() - started
+    rate = {role: ROUNDS * count / seconds for role, seconds in elapsed.items()}
+    single = {role: one_text_ms(encoder, texts[:200]) for role, encoder in encoders.items()}
+    return {
+        "backend": encoders["served"].backend,
+        "sentences_per_second": round(rate["served"], 1),
+        "torch_sentences_per_second": round(rate["torch"], 1),
+        "speedup_over_torch": round(rate["served"] / rate["torch"], 2),
+        "one_text_p50_ms": round(single["served"], 2),
+        "torch_one_text_p50_ms": round(single["torch"], 2),
+        "min_cosine_to_torch": round(
+            float(np.min(np.sum(vectors["served"] * vectors["torch"], axis=1))), 6
+        ),
+        "sentences": count,
+        "rounds": ROUNDS,
+        "batch_size": batch_size,
+        "threads": encoders["served"].threads,
+        "matmul_gflops": round(matmul_gflops(batch_size), 1),
+    }
+
+
+def one_text_ms(encoder: embeddings.Encoder, texts: list[str]) -> float:
+    timings = []
+    for text in texts:
+        started = time.perf_counter()
+        encoder.encode([text], 1)
+        timings.append((time.perf_counter() - started) * 1000)
+    return percentile(timings, 50)
+
+
+def matmul_gflops(batch_size: int) -> float:
+    """This CPU's fp32 matrix products of the model's own feed-forward shape (a batch of
+    ~40-token texts through 384 → 1536), in GFLOP/s: the machine's baseline in this run."""
     import torch
 
-    # The machine's baseline in the same run: fp32 matrix products of the model's own
-    # feed-forward shape (a batch of ~40-token texts through 384 → 1536), in GFLOP/s.
     tokens, left, right = batch_size * 40, torch.randn(batch_size * 40, 384), torch.randn(384, 1536)
     left @ right
     started = time.perf_counter()
     for _ in range(50):
         left @ right
-    gflops = 2 * tokens * 384 * 1536 * 50 / (time.perf_counter() - started) / 1e9
-    rate = {name: ROUNDS * count / seconds for name, seconds in elapsed.items()}
-    return {
-        "backend": served.backend,
-        "sentences_per_second": round(rate[served.backend], 1),
-        "torch_sentences_per_second": round(rate["torch"], 1),
-        "speedup_over_torch": round(rate[served.backend] / rate["torch"], 2),
-        "min_cosine_to_torch": round(
-            float(np.min(np.sum(vectors[served.backend] * vectors["torch"], axis=1))), 6
-        ),
-        "sentences": count,
-        "rounds": ROUNDS,
-        "batch_size": batch_size,
-        "threads": served.threads,
-        "matmul_gflops": round(gflops, 1),
-    }
+    return 2 * tokens * 384 * 1536 * 50 / (time.perf_counter() - started) / 1e9
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -434,7 +452,8 @@ def main() -> None:
         f"embedding: {embedding['sentences_per_second']} sentences/s on "
         f"{embedding['backend']} (batch {embedding['batch_size']}, {embedding['threads']} "
         f"threads), torch {embedding['torch_sentences_per_second']}/s in the same run: "
-        f"×{embedding['speedup_over_torch']}, lowest cosine between them "
+        f"×{embedding['speedup_over_torch']}; one text p50 {embedding['one_text_p50_ms']} ms "
+        f"(torch {embedding['torch_one_text_p50_ms']} ms); lowest cosine between them "
         f"{embedding['min_cosine_to_torch']}; this CPU's fp32 matrix products: "
         f"{embedding['matmul_gflops']} GFLOP/s"
     )

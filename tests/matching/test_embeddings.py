@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,10 +61,15 @@ def test_the_served_encoder_is_onnx_runtime_and_equals_torch(
     assert np.max(vectors[0] @ vectors[1:].T) < 0.95
 
 
-def test_order_and_batching_do_not_change_a_vector() -> None:
-    together = embeddings.embed(TEXTS, batch_size=2)
-    alone = np.concatenate([embeddings.embed([text]) for text in TEXTS])
-    reversed_order = embeddings.embed(TEXTS[::-1], batch_size=3)[::-1]
+@pytest.mark.parametrize("threads", [1, 2])
+def test_order_and_batching_do_not_change_a_vector(exported: Path, threads: int) -> None:
+    fingerprint = embedding_export.fingerprint(embeddings.model_dir())
+    graph = embedding_export.cached_graph(exported, fingerprint)
+    assert graph is not None
+    encoder = embeddings.OnnxEncoder(embeddings.model_dir(), graph, threads=threads)
+    together = encoder.encode(TEXTS, batch_size=2)
+    alone = np.concatenate([encoder.encode([text], 32) for text in TEXTS])
+    reversed_order = encoder.encode(TEXTS[::-1], batch_size=3)[::-1]
     np.testing.assert_allclose(together, alone, atol=1e-5)
     np.testing.assert_allclose(together, reversed_order, atol=1e-5)
     assert embeddings.embed([]).shape == (0, embeddings.DIMENSIONS)
@@ -95,8 +101,81 @@ def test_a_damaged_cached_graph_is_exported_again(exported: Path, tmp_path: Path
     assert restored is not None and restored.stat().st_size > len(whole) // 2
 
 
-def test_another_model_does_not_use_the_cached_graph(exported: Path) -> None:
-    assert embedding_export.cached_graph(exported, "0" * 24) is None
+def test_the_cache_is_keyed_by_the_model_files(exported: Path, tmp_path: Path) -> None:
+    shipped = embeddings.model_dir()
+    fingerprint = embedding_export.fingerprint(shipped)
+    # Another model: the same files but one, linked rather than copied.
+    other_model = tmp_path / "model"
+    for name in embedding_export.MODEL_FILES:
+        (other_model / name).parent.mkdir(parents=True, exist_ok=True)
+        (other_model / name).symlink_to(shipped / name)
+    assert embedding_export.fingerprint(other_model) == fingerprint
+    (other_model / "config.json").unlink()
+    config = json.loads((shipped / "config.json").read_text())
+    (other_model / "config.json").write_text(json.dumps({**config, "hidden_dropout_prob": 0.2}))
+    other = embedding_export.fingerprint(other_model)
+    assert other != fingerprint
+    # Its manifest would have to name it: a copy of ours under its name is not used.
+    manifest = json.loads((exported / f"{fingerprint}.json").read_text())
+    (tmp_path / f"{other}.json").write_text(json.dumps(manifest))
+    (tmp_path / manifest["graph"]).symlink_to(exported / manifest["graph"])
+    assert embedding_export.cached_graph(tmp_path, other) is None
+    # Nor is a graph outside the cache folder.
+    (tmp_path / f"{other}.json").write_text(
+        json.dumps({**manifest, "fingerprint": other, "graph": f"../{exported.name}/x.onnx"})
+    )
+    assert embedding_export.cached_graph(tmp_path, other) is None
+
+
+def test_parity_refuses_vectors_that_are_not_the_references() -> None:
+    rng = np.random.default_rng(3)
+    unit = rng.normal(size=(len(embedding_export.PROBES), 8)).astype(np.float32)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+
+    def reference(texts: Sequence[str]) -> np.ndarray:
+        return unit[[embedding_export.PROBES.index(text) for text in texts]]
+
+    assert embedding_export.parity(reference, reference) == pytest.approx(1.0)
+    assert embedding_export.parity(reference, lambda texts: reference(texts) * 3) == 0.0
+    assert embedding_export.parity(reference, lambda texts: reference(texts) * np.nan) == 0.0
+    assert embedding_export.parity(reference, lambda texts: -reference(texts)) < 0
+
+
+def test_one_process_exports_at_a_time_and_a_waiting_one_reuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, torch_encoder: embeddings.TorchEncoder
+) -> None:
+    (tmp_path / ".export-killed.onnx").write_bytes(b"left by a killed export")
+    (tmp_path / "0123.json").write_text("{}")
+    traced = []
+    trace = embedding_export._trace
+
+    def counted(model_dir: Path, target: Path) -> None:
+        traced.append(target)
+        trace(model_dir, target)
+
+    monkeypatch.setattr(embedding_export, "_trace", counted)
+    fingerprint = embedding_export.fingerprint(embeddings.model_dir())
+
+    def export() -> Path:
+        return embedding_export.export_graph(
+            embeddings.model_dir(),
+            tmp_path,
+            fingerprint,
+            reference=lambda: lambda texts: torch_encoder.encode(texts, 32),
+            graph_encoder=lambda graph: (
+                lambda texts: embeddings.OnnxEncoder(embeddings.model_dir(), graph).encode(
+                    texts, 32
+                )
+            ),
+        )
+
+    with ThreadPoolExecutor(2) as pool:
+        graphs = list(pool.map(lambda _: export(), range(2)))
+    assert len(traced) == 1 and graphs[0] == graphs[1]
+    names = {path.name for path in tmp_path.iterdir()}
+    assert names == {graphs[0].name, f"{fingerprint}.json", embedding_export.LOCK}
+    mode = graphs[0].stat().st_mode & 0o777
+    assert mode & 0o044, f"owner-only graph: {oct(mode)}"
 
 
 def test_an_export_that_differs_from_torch_is_never_published(
@@ -115,10 +194,10 @@ def test_an_export_that_differs_from_torch_is_never_published(
             embeddings.model_dir(),
             tmp_path,
             "f" * 24,
-            reference=lambda texts: torch_encoder.encode(texts, 32),
+            reference=lambda: lambda texts: torch_encoder.encode(texts, 32),
             graph_encoder=skewed,
         )
-    assert list(tmp_path.iterdir()) == []
+    assert [path.name for path in tmp_path.iterdir()] == [embedding_export.LOCK]
 
 
 def test_torch_serves_when_the_export_fails(
@@ -131,7 +210,7 @@ def test_torch_serves_when_the_export_fails(
     encoder = embeddings._load_encoder(tmp_path)
     assert encoder.backend == "torch"
     assert encoder.encode(["sea"], 32).shape == (1, embeddings.DIMENSIONS)
-    assert not list(tmp_path.glob("*.json"))
+    assert [path.name for path in tmp_path.iterdir()] == [embedding_export.LOCK]
 
 
 def test_a_process_that_loaded_usearch_first_embeds_with_torch_and_does_not_crash() -> None:

@@ -19,16 +19,20 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from dinner1.matching import embedding_export
 from dinner1.matching.features import Vector
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,16 @@ def load_model() -> Encoder:
         return _encoder
 
 
+def _forget_in_child() -> None:
+    # A forked child has the encoder's pool but none of its threads: it loads its own.
+    global _encoder, _load_lock
+    _encoder = None
+    _load_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -88,34 +102,41 @@ def _load_encoder(cache_dir: Path | None) -> Encoder:
         # (matching.index imports onnxruntime first for this reason).
         logger.warning("onnxruntime cannot load after usearch here; embedding with torch")
         return TorchEncoder(folder)
+    reference = cache(lambda: TorchEncoder(folder))
+    try:
+        return _onnx_encoder(folder, cache_dir, reference)
+    except Exception:
+        logger.exception("sentence model cannot run on ONNX Runtime; embedding with torch")
+        return reference()
+
+
+def _onnx_encoder(
+    folder: Path, cache_dir: Path | None, reference: Callable[[], TorchEncoder]
+) -> OnnxEncoder:
     fingerprint = embedding_export.fingerprint(folder)
-    graph = embedding_export.cached_graph(cache_dir, fingerprint) if cache_dir else None
+
+    def export(into: Path) -> Path:
+        return embedding_export.export_graph(
+            folder,
+            into,
+            fingerprint,
+            reference=lambda: lambda texts: reference().encode(texts, 32),
+            graph_encoder=lambda graph: (
+                lambda texts: OnnxEncoder(folder, graph, threads=1).encode(texts, 32)
+            ),
+        )
+
+    if cache_dir is None:
+        with tempfile.TemporaryDirectory(prefix="dinner1-model-") as scratch:
+            return OnnxEncoder(folder, export(Path(scratch)))
+    graph = embedding_export.cached_graph(cache_dir, fingerprint)
     if graph is not None:
         try:
             return OnnxEncoder(folder, graph)
         except Exception:
             logger.exception("cached sentence-model graph does not load; exporting again")
-    reference = TorchEncoder(folder)
-    try:
-        if cache_dir is None:
-            with tempfile.TemporaryDirectory(prefix="dinner1-model-") as scratch:
-                return OnnxEncoder(folder, _export(folder, Path(scratch), fingerprint, reference))
-        return OnnxEncoder(folder, _export(folder, cache_dir, fingerprint, reference))
-    except Exception:
-        logger.exception("sentence model export failed; embedding with torch")
-        return reference
-
-
-def _export(folder: Path, cache_dir: Path, fingerprint: str, reference: Encoder) -> Path:
-    return embedding_export.export_graph(
-        folder,
-        cache_dir,
-        fingerprint,
-        reference=lambda texts: reference.encode(texts, 32),
-        graph_encoder=lambda graph: (
-            lambda texts: OnnxEncoder(folder, graph, threads=1).encode(texts, 32)
-        ),
-    )
+            embedding_export.discard(cache_dir, fingerprint)
+    return OnnxEncoder(folder, export(cache_dir))
 
 
 class TorchEncoder:
@@ -157,10 +178,13 @@ class OnnxEncoder:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Shapes vary with every batch: a memory plan kept per shape only grows.
+        options.enable_mem_pattern = False
         self.session = onnxruntime.InferenceSession(
             str(graph), options, providers=["CPUExecutionProvider"]
         )
-        # The model's own window (256 tokens), not the tokenizer file's fixed 128 padding.
+        # The model's own window (256 tokens, padded per batch below), not the tokenizer
+        # file's truncation and fixed padding at 128.
         window = json.loads((folder / "sentence_bert_config.json").read_text())
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.no_padding()
@@ -186,7 +210,7 @@ class OnnxEncoder:
             vectors[rows] = found
         return vectors
 
-    def _run(self, encodings: Sequence[Any], rows: list[int]) -> Vectors:
+    def _run(self, encodings: Sequence[Encoding], rows: list[int]) -> Vectors:
         width = max(len(encodings[i].ids) for i in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)

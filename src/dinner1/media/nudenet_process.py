@@ -1,10 +1,10 @@
 """NudeNet in a child interpreter of its own.
 
-onnxruntime cannot be loaded into a process that has already loaded usearch (the matching
-index): usearch carries a static copy of the C++ runtime whose locale tables clash with
-the shared one, and importing onnxruntime afterwards segfaults. Running the detector in a
-child that imports onnxruntime first avoids that whatever the parent imported, and a
-crash of native code on a hostile image costs the child, never the web worker.
+onnxruntime must be imported before usearch (the matching index): usearch carries a
+static copy of the C++ runtime whose locale tables clash with the shared one, and
+importing onnxruntime afterwards segfaults. The app imports it first (matching.index);
+this child imports it first whatever it loads. The child exists for isolation: a crash
+of native code on a hostile image costs the child, never the web worker.
 """
 
 from __future__ import annotations
