@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -147,3 +148,16 @@ async def test_visitors_get_problems_in_their_browser_language(client: httpx.Asy
         json={"email": "nobody@example.com", "password": "whatever it is"},
     )
     assert response.json()["title"] == i18n.translations("ar").gettext("Email or password is wrong")
+
+
+async def test_dining_problems_speak_the_members_language(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    user = await create_user(runtime, locale="ar")
+    tokens = await login(client, user.email)
+    response = await client.post(
+        f"/api/v1/deals/{uuid.uuid4()}/bookings", json={"party": 2}, headers=bearer(tokens)
+    )
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert detail == i18n.translations("ar").gettext("No such deal.") != "No such deal."

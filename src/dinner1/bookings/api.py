@@ -27,6 +27,7 @@ from dinner1.config import Settings
 from dinner1.core.deps import RuntimeDep, SessionDep, TenantDep
 from dinner1.core.errors import NotFound
 from dinner1.deals.views import clock
+from dinner1.locale.service import gettext as _
 from dinner1.venues import repository as venues
 
 router = APIRouter(prefix="/api/v1", tags=["bookings"])
@@ -201,7 +202,7 @@ async def venue_reviews(
     """Published reviews of an approved venue, newest first (first names only)."""
     venue = await venues.get_venue(session, tenant.id, venue_id)
     if venue is None or venue.status != "approved":
-        raise NotFound("No such venue.")
+        raise NotFound(_("No such venue."))
     found = await reviews.venue_reviews(session, tenant.id, venue_id)
     return [
         ReviewOut(

@@ -19,6 +19,7 @@ from dinner1.bookings.models import LoyaltyEntry, VenueReview
 from dinner1.bookings.service import REVIEW_WINDOW, members_booking
 from dinner1.config import Settings
 from dinner1.core.errors import Conflict
+from dinner1.locale.service import gettext as _
 from dinner1.safety import reports as safety_reports
 from dinner1.safety.moderation.classifier import classify
 from dinner1.safety.moderation.result import Action
@@ -37,14 +38,14 @@ async def review(
 ) -> VenueReview:
     booking = await members_booking(session, principal, booking_id)
     if booking.status != "checked_in":
-        raise Conflict("Only a meal you were checked in for can be reviewed.")
+        raise Conflict(_("Only a meal you were checked in for can be reviewed."))
     if now - booking.starts_at > REVIEW_WINDOW:
-        raise Conflict("Reviews are open for 30 days after the meal.")
+        raise Conflict(_("Reviews are open for 30 days after the meal."))
     exists = await session.scalar(
         select(VenueReview.id).where(VenueReview.booking_id == booking.id)
     )
     if exists is not None:
-        raise Conflict("You already reviewed this meal.")
+        raise Conflict(_("You already reviewed this meal."))
     status, reason = "published", None
     labels: tuple[str, ...] = ()
     if text:

@@ -34,8 +34,10 @@ from dinner1.bookings.rules import (
 )
 from dinner1.config import BookingSettings, Settings
 from dinner1.core.errors import Conflict, Forbidden, NotFound
+from dinner1.core.text import N_
 from dinner1.deals import seats
 from dinner1.deals.models import Deal
+from dinner1.locale.service import gettext as _
 from dinner1.safety import gates
 from dinner1.tenants.service import TenantContext
 from dinner1.venues import service as venues
@@ -47,6 +49,13 @@ CODE_LENGTH = 6
 REVIEW_WINDOW = timedelta(days=30)
 UPCOMING = "confirmed"
 HONOURED = ("checked_in", "no_show")
+# Why a booking can no longer be seated or marked, by its status.
+NOT_UPCOMING = {
+    "checked_in": N_("This party is already checked in."),
+    "no_show": N_("This booking was marked as missed."),
+    "cancelled": N_("This booking was cancelled."),
+}
+NO_LONGER_UPCOMING = N_("This booking is no longer upcoming.")
 
 
 @dataclass(frozen=True)
@@ -88,18 +97,21 @@ async def book(
 ) -> BookingView:
     rules = settings.bookings
     if not principal.is_verified:
-        raise Forbidden("Confirm your email address before booking a table.")
+        raise Forbidden(_("Confirm your email address before booking a table."))
     await gates.check_can_book(session, principal.tenant_id, principal.user_id)
     found = await seats.bookable(session, principal.tenant_id, deal_id)
     if found is None:
-        raise NotFound("No such deal.")
+        raise NotFound(_("No such deal."))
     deal, venue = found
     if deal.status != "active":
-        raise Conflict("This deal is not taking bookings.")
+        raise Conflict(_("This deal is not taking bookings."))
     if deal.starts_at <= now:
-        raise Conflict("This deal has already started.")
+        raise Conflict(_("This deal has already started."))
     if not deal.min_party <= party <= deal.max_party:
-        raise Conflict(f"This deal is for parties of {deal.min_party} to {deal.max_party}.")
+        raise Conflict(
+            _("This deal is for parties of %(low)d to %(high)d.")
+            % {"low": deal.min_party, "high": deal.max_party}
+        )
     already = await session.scalar(
         select(Booking.id).where(
             Booking.deal_id == deal.id,
@@ -108,14 +120,17 @@ async def book(
         )
     )
     if already is not None:
-        raise Conflict("You already have a booking at this deal.")
+        raise Conflict(_("You already have a booking at this deal."))
     if await _upcoming_count(session, principal.user_id, now) >= rules.max_upcoming_per_member:
         raise Conflict(
-            f"You already hold {rules.max_upcoming_per_member} upcoming bookings; "
-            "cancel one or wait until after your next meal."
+            _(
+                "You already hold %(count)d upcoming bookings; "
+                "cancel one or wait until after your next meal."
+            )
+            % {"count": rules.max_upcoming_per_member}
         )
     if not await seats.claim(session, deal.id, party, now):
-        raise Conflict("Not enough seats are left at this deal.")
+        raise Conflict(_("Not enough seats are left at this deal."))
     await session.refresh(deal)
     amount = deal.price_per_person_minor * party
     booking = Booking(
@@ -140,14 +155,14 @@ async def book(
 
 
 async def _free_code(session: AsyncSession, venue_id: uuid.UUID) -> str:
-    for _ in range(20):
+    for _attempt in range(20):
         code = new_code()
         taken = await session.scalar(
             select(Booking.id).where(Booking.venue_id == venue_id, Booking.code == code)
         )
         if taken is None:
             return code
-    raise Conflict("Could not issue a booking code; please try again.")  # pragma: no cover
+    raise Conflict(_("Could not issue a booking code; please try again."))  # pragma: no cover
 
 
 async def _views(session: AsyncSession, bookings: list[Booking]) -> list[BookingView]:
@@ -172,7 +187,7 @@ async def members_booking(
         await session.execute(query.with_for_update() if lock else query)
     ).scalar_one_or_none()
     if booking is None:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     return booking
 
 
@@ -208,9 +223,9 @@ async def cancel_by_member(
 ) -> BookingView:
     booking = await members_booking(session, principal, booking_id, lock=True)
     if booking.status != UPCOMING:
-        raise Conflict("Only a confirmed booking can be cancelled.")
+        raise Conflict(_("Only a confirmed booking can be cancelled."))
     if booking.starts_at <= now:
-        raise Conflict("This meal has already started; it can no longer be cancelled.")
+        raise Conflict(_("This meal has already started; it can no longer be cancelled."))
     refund = refund_on_member_cancel(booking, settings.bookings, now)
     await _cancel(session, booking, by="member", refund=refund, now=now)
     view = await _view(session, booking)
@@ -320,7 +335,7 @@ async def _venue_booking(
         query = query.where(Booking.code == code.strip().upper())
     booking = (await session.execute(query.with_for_update())).scalar_one_or_none()
     if booking is None:
-        raise NotFound("No booking with this code at this venue.")
+        raise NotFound(_("No booking with this code at this venue."))
     return booking
 
 
@@ -339,15 +354,14 @@ async def check_in(
     venue = await access_venue(session, principal, venue_id, "host")
     booking = await _venue_booking(session, venue.id, booking_id=booking_id, code=code)
     if booking.status == "checked_in":
-        raise Conflict("This party is already checked in.")
+        raise Conflict(_("This party is already checked in."))
     if booking.status != UPCOMING:
-        raise Conflict(f"This booking is {booking.status.replace('_', ' ')}.")
+        raise Conflict(_(NOT_UPCOMING.get(booking.status, NO_LONGER_UPCOMING)))
     opens, closes = check_in_window(booking, rules)
     if not opens <= now <= closes:
         raise Conflict(
-            "Check-in is open from "
-            f"{rules.check_in_opens_minutes} minutes before the start until "
-            f"{rules.check_in_closes_minutes} minutes after."
+            _("Check-in is open from %(before)d minutes before the start until %(after)d after.")
+            % {"before": rules.check_in_opens_minutes, "after": rules.check_in_closes_minutes}
         )
     booking.status = "checked_in"
     booking.checked_in_at = now
@@ -379,9 +393,9 @@ async def mark_no_show(
     venue = await access_venue(session, principal, venue_id, "host")
     booking = await _venue_booking(session, venue.id, booking_id=booking_id)
     if booking.status != UPCOMING:
-        raise Conflict(f"This booking is {booking.status.replace('_', ' ')}.")
+        raise Conflict(_(NOT_UPCOMING.get(booking.status, NO_LONGER_UPCOMING)))
     if now < booking.starts_at + timedelta(minutes=30):
-        raise Conflict("Wait at least 30 minutes after the start before marking a no-show.")
+        raise Conflict(_("Wait at least 30 minutes after the start before marking a no-show."))
     _no_show(booking, settings.bookings)
     return await _staff_row(session, booking, venue)
 

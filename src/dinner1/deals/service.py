@@ -24,6 +24,7 @@ from dinner1.deals.slots import (
     resolve,
 )
 from dinner1.locale.prayer import Place
+from dinner1.locale.service import gettext as _
 from dinner1.tenants.service import TenantContext
 from dinner1.venues.models import DealRule, Venue
 from dinner1.venues.service import access_venue
@@ -78,12 +79,23 @@ def build_deal(
     now = now or datetime.now(UTC)
     resolved = resolve(slot, venue.timezone)
     if resolved.starts_at <= now:
-        raise ValidationFailed(f"The slot on {slot.day} at {slot.start:%H:%M} is in the past.")
+        raise ValidationFailed(
+            _("The slot on %(day)s at %(time)s is in the past.")
+            % {"day": slot.day.isoformat(), "time": f"{slot.start:%H:%M}"}
+        )
     if terms.seats > venue.capacity:
-        raise ValidationFailed(f"The venue seats {venue.capacity}; offer at most that many.")
+        raise ValidationFailed(
+            _("The venue seats %(capacity)d; offer at most that many.")
+            % {"capacity": venue.capacity}
+        )
     if not fits_opening_hours(venue.hours, venue.hours_exceptions, slot):
         raise ValidationFailed(
-            f"{slot.day} {slot.start:%H:%M}–{slot.end:%H:%M} is outside the opening hours."
+            _("%(day)s %(start)s–%(end)s is outside the opening hours.")
+            % {
+                "day": slot.day.isoformat(),
+                "start": f"{slot.start:%H:%M}",
+                "end": f"{slot.end:%H:%M}",
+            }
         )
     return Deal(
         tenant_id=venue.tenant_id,
@@ -155,7 +167,7 @@ async def post_template(
         place = Place(venue.name, venue.lat, venue.lon, venue.timezone)
         slots = list(ramadan_slots(data.template, place, data.first_day, days))
         if not slots:
-            raise ValidationFailed("No Ramadan day falls in that period.")
+            raise ValidationFailed(_("No Ramadan day falls in that period."))
         terms = Terms(
             seats=data.seats,
             kind="menu",
@@ -199,7 +211,7 @@ async def _add_slots(
             continue  # closed that day: a recurring rule simply skips it
         deals.append(build_deal(venue, slot, terms, template=template, rule_id=rule_id, now=now))
     if not deals:
-        raise ValidationFailed("None of those slots fall within the opening hours.")
+        raise ValidationFailed(_("None of those slots fall within the opening hours."))
     session.add_all(deals)
     await session.flush()
     return deals
@@ -214,7 +226,7 @@ async def _own_deal(session: AsyncSession, principal: Principal, deal_id: uuid.U
         )
     ).scalar_one_or_none()
     if deal is None:
-        raise NotFound("No such deal.")
+        raise NotFound(_("No such deal."))
     await access_venue(session, principal, deal.venue_id, "manager")
     return deal
 
@@ -224,11 +236,12 @@ async def edit_slot(
 ) -> Deal:
     deal = await _own_deal(session, principal, deal_id)
     if deal.status == "cancelled":
-        raise Conflict("This deal was cancelled.")
+        raise Conflict(_("This deal was cancelled."))
     if data.seats is not None:
         if data.seats < deal.seats_booked:
             raise Conflict(
-                f"{deal.seats_booked} seats are already booked; you cannot offer fewer than that."
+                _("%(count)d seats are already booked; you cannot offer fewer than that.")
+                % {"count": deal.seats_booked}
             )
         deal.seats_total = data.seats
     if data.offer is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dinner1.core.errors import Conflict, NotFound
 from dinner1.core.geo import distance_bucket, distance_km
 from dinner1.db.types import utcnow
+from dinner1.locale.service import gettext as _
 from dinner1.matching import dealbreakers, repository
 from dinner1.matching.engine import MatchingEngine, TenantMatching
 from dinner1.matching.features import SoulTraits
@@ -66,7 +67,7 @@ async def candidates_for(
     checked = set(excluded)
     found: dict[uuid.UUID, SoulTraits] = {}
     ranked: list[uuid.UUID] = []
-    for _ in range(MAX_ROUNDS):
+    for _round in range(MAX_ROUNDS):
         hits, _plan = await asyncio.to_thread(
             state.index.nearest, me, vector, count, today, frozenset(checked)
         )
@@ -140,7 +141,7 @@ async def generate_daily(
         return existing
     me = (await repository.load_traits(session, tenant_id, [user_id], today)).get(user_id)
     if me is None:
-        raise Conflict("Finish your soul profile to receive matches.")
+        raise Conflict(_("Finish your soul profile to receive matches."))
     excluded = await repository.recently_shown_or_passed(session, tenant_id, user_id, today)
     excluded |= await hidden_from(session, tenant_id, user_id)
     others = await candidates_for(session, state, tenant_id, me, today, excluded | {user_id})
@@ -200,9 +201,9 @@ async def record_outcome(
 ) -> DailyMatch:
     match = await repository.get_match(session, tenant_id, user_id, match_id)
     if match is None:
-        raise NotFound("No such match.")
+        raise NotFound(_("No such match."))
     if match.outcome is not None and match.outcome != outcome:
-        raise Conflict("You already answered this match.")
+        raise Conflict(_("You already answered this match."))
     if outcome == "interested" and match.outcome is None:
         recent = await repository.interests_since(
             session, tenant_id, user_id, utcnow() - timedelta(days=1)

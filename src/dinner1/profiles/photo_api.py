@@ -13,6 +13,7 @@ from starlette.responses import Response
 from dinner1.accounts.auth import CurrentPrincipal
 from dinner1.core.deps import RuntimeDep, SessionDep
 from dinner1.core.errors import BadRequest
+from dinner1.locale.service import gettext as _
 from dinner1.profiles import photos
 
 router = APIRouter(prefix="/api/v1", tags=["profiles"])
@@ -37,7 +38,7 @@ async def upload_photo(
     """Add a photo (JPEG, PNG or WebP up to 10 MB); metadata and location are stripped."""
     data = await photo.read(photos.MAX_UPLOAD_BYTES + 1)
     if not data:
-        raise BadRequest("The photo is empty.")
+        raise BadRequest(_("The photo is empty."))
     stored = await photos.add_photo(
         session, runtime.media, principal.tenant_id, principal.user_id, data
     )

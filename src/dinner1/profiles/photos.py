@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dinner1.core.errors import Conflict, NotFound
 from dinner1.core.storage import MediaStorage
+from dinner1.locale.service import gettext as _
 from dinner1.matching.models import DailyMatch
 from dinner1.media.errors import ImageRejected, NudityCheckUnavailable
 from dinner1.media.hashing import PerceptualHash, PhotoFingerprint, is_same_photo
@@ -55,7 +56,9 @@ async def add_photo(
         .where(ProfilePhoto.tenant_id == tenant_id, ProfilePhoto.user_id == user_id)
     )
     if (count or 0) >= MAX_PHOTOS:
-        raise Conflict(f"A profile holds at most {MAX_PHOTOS} photos; delete one first.")
+        raise Conflict(
+            _("A profile holds at most %(count)d photos; delete one first.") % {"count": MAX_PHOTOS}
+        )
     processed = await process_upload_async(data, max_bytes=MAX_UPLOAD_BYTES, with_avif=False)
     status, reason = "approved", None
     try:
@@ -135,7 +138,7 @@ async def _own_photo(
 ) -> ProfilePhoto:
     photo = await session.get(ProfilePhoto, photo_id)
     if photo is None or photo.tenant_id != tenant_id or photo.user_id != user_id:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return photo
 
 
@@ -168,7 +171,7 @@ async def photo_bytes_for_viewer(
     """The bytes a viewer may see, or NotFound — never a hint that the photo exists."""
     photo = await session.get(ProfilePhoto, photo_id)
     if photo is None or photo.tenant_id != tenant_id:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     owner = photo.user_id == viewer_id
     allowed = owner or (
         variant == "blurred"
@@ -176,11 +179,11 @@ async def photo_bytes_for_viewer(
         and await _were_proposed(session, tenant_id, viewer_id, photo.user_id)
     )
     if not allowed:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     key = photo.storage_key if variant == "full" else photo.blurred_key
     data = await storage.get(key)
     if data is None:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return data, photo.media_type
 
 
@@ -212,12 +215,12 @@ async def photo_for_viewer(
     them), else NotFound — the same rule as the photo endpoint."""
     photo = await session.get(ProfilePhoto, photo_id)
     if photo is None or photo.tenant_id != tenant_id:
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     if photo.user_id != viewer_id and not (
         photo.status == "approved"
         and await _were_proposed(session, tenant_id, viewer_id, photo.user_id)
     ):
-        raise NotFound("No such photo.")
+        raise NotFound(_("No such photo."))
     return photo
 
 

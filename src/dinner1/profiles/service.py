@@ -14,6 +14,7 @@ from dinner1.core.problems import clean_validation_errors
 from dinner1.db.session import enqueue_job
 from dinner1.db.types import utcnow
 from dinner1.locale.cities import CITY_BY_KEY
+from dinner1.locale.service import gettext as _
 from dinner1.profiles import repository
 from dinner1.profiles.models import Profile
 from dinner1.profiles.schemas import (
@@ -51,7 +52,10 @@ async def get_or_create(session: AsyncSession, tenant_id: uuid.UUID, user_id: uu
 def parse_step(step: str, data: dict[str, Any]) -> StepInput:
     model = STEP_MODELS.get(step)
     if model is None:
-        raise ValidationFailed(f"unknown onboarding step {step!r}; steps are {', '.join(STEPS)}")
+        raise ValidationFailed(
+            _("Unknown onboarding step %(step)s; the steps are %(steps)s.")
+            % {"step": step, "steps": ", ".join(STEPS)}
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from dinner1.core.errors import BadRequest, NotFound
+from dinner1.locale.service import gettext as _
 from dinner1.safety.models import Block
 
 
@@ -19,7 +20,7 @@ async def block(
     session: AsyncSession, tenant_id: uuid.UUID, blocker_id: uuid.UUID, blocked_id: uuid.UUID
 ) -> None:
     if blocker_id == blocked_id:
-        raise BadRequest("You cannot block yourself.")
+        raise BadRequest(_("You cannot block yourself."))
     try:
         async with session.begin_nested():
             session.add(Block(tenant_id=tenant_id, blocker_id=blocker_id, blocked_id=blocked_id))
@@ -38,7 +39,7 @@ async def unblock(
         )
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
-        raise NotFound("You have not blocked this member.")
+        raise NotFound(_("You have not blocked this member."))
 
 
 async def blocked_by(

@@ -13,6 +13,7 @@ from dinner1.core.errors import NotFound
 from dinner1.deals import service as deals
 from dinner1.deals.schemas import DealOut, RuleIn, SlotEdit, SlotIn, TemplateIn
 from dinner1.deals.views import deal_out
+from dinner1.locale.service import gettext as _
 from dinner1.venues import repository, service
 from dinner1.venues.schemas import ReviewIn, StaffIn, StaffOut, VenueIn, VenueOut
 
@@ -39,7 +40,7 @@ async def read_venue(venue_id: uuid.UUID, session: SessionDep, tenant: TenantDep
     """A public venue page (approved venues only)."""
     venue = await repository.get_venue(session, tenant.id, venue_id)
     if venue is None or venue.status != "approved":
-        raise NotFound("No such venue.")
+        raise NotFound(_("No such venue."))
     return service.to_out(venue)
 
 

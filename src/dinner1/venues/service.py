@@ -17,6 +17,7 @@ from dinner1.accounts import repository as accounts
 from dinner1.accounts.auth import Principal
 from dinner1.accounts.models import Role
 from dinner1.core.errors import Conflict, Forbidden, NotFound
+from dinner1.locale.service import gettext as _
 from dinner1.venues import repository, search_index
 from dinner1.venues.features import feature_mask, feature_names
 from dinner1.venues.models import Venue, VenueStaff
@@ -66,7 +67,7 @@ def _apply(venue: Venue, data: VenueIn) -> None:
 async def create_venue(session: AsyncSession, principal: Principal, data: VenueIn) -> Venue:
     """A venue owner registers a venue; it stays pending until an admin approves it."""
     if not principal.has_role(Role.VENUE_OWNER, Role.ADMIN):
-        raise Forbidden("Only venue owners can register venues.")
+        raise Forbidden(_("Only venue owners can register venues."))
     venue = Venue(tenant_id=principal.tenant_id, status="pending")
     _apply(venue, data)
     session.add(venue)
@@ -90,14 +91,14 @@ async def access_venue(
     """The venue, if this person may act on it at that level; NotFound otherwise."""
     venue = await repository.get_venue(session, principal.tenant_id, venue_id)
     if venue is None:
-        raise NotFound("No such venue.")
+        raise NotFound(_("No such venue."))
     if principal.has_role(Role.ADMIN):
         return venue
     role = await repository.staff_role(session, principal.tenant_id, venue_id, principal.user_id)
     if role is None:
-        raise NotFound("No such venue.")
+        raise NotFound(_("No such venue."))
     if ROLE_RANK[role] < ROLE_RANK[at_least]:
-        raise Forbidden("Your role at this venue does not allow this.")
+        raise Forbidden(_("Your role at this venue does not allow this."))
     return venue
 
 
@@ -117,10 +118,13 @@ async def review_venue(
         raise Forbidden()
     venue = await repository.get_venue(session, principal.tenant_id, venue_id)
     if venue is None:
-        raise NotFound("No such venue.")
+        raise NotFound(_("No such venue."))
     new_status = TRANSITIONS.get((venue.status, review.decision))
     if new_status is None:
-        raise Conflict(f"A {venue.status} venue cannot be {review.decision}d.")
+        raise Conflict(
+            _("This venue is %(status)s: the decision %(decision)s does not apply.")
+            % {"status": venue.status, "decision": review.decision}
+        )
     venue.status = new_status
     return venue
 
@@ -133,9 +137,9 @@ async def add_staff(
         session, principal.tenant_id, data.email.strip().lower()
     )
     if user is None:
-        raise NotFound("No member uses that email address; ask them to sign up first.")
+        raise NotFound(_("No member uses that email address; ask them to sign up first."))
     if await repository.staff_role(session, principal.tenant_id, venue.id, user.id):
-        raise Conflict("This person already works at the venue.")
+        raise Conflict(_("This person already works at the venue."))
     staff = VenueStaff(
         tenant_id=principal.tenant_id, venue_id=venue.id, user_id=user.id, role=data.role
     )
@@ -149,7 +153,7 @@ async def remove_staff(
 ) -> None:
     venue = await access_venue(session, principal, venue_id, "owner")
     if user_id == principal.user_id:
-        raise Conflict("An owner cannot remove themselves.")
+        raise Conflict(_("An owner cannot remove themselves."))
     await session.execute(
         delete(VenueStaff).where(
             VenueStaff.venue_id == venue.id,
