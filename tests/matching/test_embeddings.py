@@ -43,7 +43,7 @@ def no_tracing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object) -> None:
         raise AssertionError("exported again")
 
-    monkeypatch.setattr(embedding_export, "_trace", refuse)
+    monkeypatch.setattr(embedding_export, "export_in_child", refuse)
 
 
 def test_the_served_encoder_is_onnx_runtime_and_equals_torch(
@@ -200,17 +200,41 @@ def test_an_export_that_differs_from_torch_is_never_published(
     assert [path.name for path in tmp_path.iterdir()] == [embedding_export.LOCK]
 
 
-def test_torch_serves_when_the_export_fails(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def broken(*_: object) -> None:
-        raise embedding_export.ExportFailed("tracing failed: no")
-
-    monkeypatch.setattr(embedding_export, "_trace", broken)
-    encoder = embeddings._load_encoder(tmp_path)
+def test_torch_serves_when_the_export_fails(tmp_path: Path) -> None:
+    # The export process cannot create its folder under a file: it fails, for real.
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    encoder = embeddings._load_encoder(blocked / "models")
     assert encoder.backend == "torch"
     assert encoder.encode(["sea"], 32).shape == (1, embeddings.DIMENSIONS)
-    assert [path.name for path in tmp_path.iterdir()] == [embedding_export.LOCK]
+
+
+def test_an_export_process_that_fails_or_leaves_nothing_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedding_export, "CHILD", "import sys; sys.exit(0)")
+    with pytest.raises(embedding_export.ExportFailed, match="no usable graph"):
+        embedding_export.export_in_child(tmp_path, "f" * 24)
+    monkeypatch.setattr(embedding_export, "CHILD", "import sys; sys.exit('tracing broke')")
+    with pytest.raises(embedding_export.ExportFailed, match="tracing broke"):
+        embedding_export.export_in_child(tmp_path, "f" * 24)
+
+
+def test_a_serving_process_exports_without_ever_loading_torch(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dinner1.matching import index, embeddings\n"
+        "embeddings.use_model_cache(Path(sys.argv[1]))\n"
+        "encoder = embeddings.load_model()\n"
+        "print(encoder.backend, 'torch' in sys.modules, embeddings.embed(['sea']).shape)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[:2] == ["onnxruntime", "False"]
+    assert list(tmp_path.glob("*.onnx")) and list(tmp_path.glob("*.json"))
 
 
 def test_a_process_that_loaded_usearch_first_embeds_with_torch_and_does_not_crash() -> None:

@@ -19,7 +19,7 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -102,33 +102,18 @@ def _load_encoder(cache_dir: Path | None) -> Encoder:
         # (matching.index imports onnxruntime first for this reason).
         logger.warning("onnxruntime cannot load after usearch here; embedding with torch")
         return TorchEncoder(folder)
-    reference = cache(lambda: TorchEncoder(folder))
     try:
-        return _onnx_encoder(folder, cache_dir, reference)
+        return _onnx_encoder(folder, cache_dir)
     except Exception:
         logger.exception("sentence model cannot run on ONNX Runtime; embedding with torch")
-        return reference()
+        return TorchEncoder(folder)
 
 
-def _onnx_encoder(
-    folder: Path, cache_dir: Path | None, reference: Callable[[], TorchEncoder]
-) -> OnnxEncoder:
+def _onnx_encoder(folder: Path, cache_dir: Path | None) -> OnnxEncoder:
     fingerprint = embedding_export.fingerprint(folder)
-
-    def export(into: Path) -> Path:
-        return embedding_export.export_graph(
-            folder,
-            into,
-            fingerprint,
-            reference=lambda: lambda texts: reference().encode(texts, 32),
-            graph_encoder=lambda graph: (
-                lambda texts: OnnxEncoder(folder, graph, threads=1).encode(texts, 32)
-            ),
-        )
-
     if cache_dir is None:
         with tempfile.TemporaryDirectory(prefix="dinner1-model-") as scratch:
-            return OnnxEncoder(folder, export(Path(scratch)))
+            return OnnxEncoder(folder, embedding_export.export_in_child(Path(scratch), fingerprint))
     graph = embedding_export.cached_graph(cache_dir, fingerprint)
     if graph is not None:
         try:
@@ -136,7 +121,23 @@ def _onnx_encoder(
         except Exception:
             logger.exception("cached sentence-model graph does not load; exporting again")
             embedding_export.discard(cache_dir, fingerprint)
-    return OnnxEncoder(folder, export(cache_dir))
+    return OnnxEncoder(folder, embedding_export.export_in_child(cache_dir, fingerprint))
+
+
+def export_for_cache(cache_dir: str) -> None:
+    """Export the graph into `cache_dir` in this process (torch loads here): the body of
+    the child that `embedding_export.export_in_child` starts."""
+    folder = model_dir()
+    reference = cache(lambda: TorchEncoder(folder))
+    embedding_export.export_graph(
+        folder,
+        Path(cache_dir),
+        embedding_export.fingerprint(folder),
+        reference=lambda: lambda texts: reference().encode(texts, 32),
+        graph_encoder=lambda graph: (
+            lambda texts: OnnxEncoder(folder, graph, threads=1).encode(texts, 32)
+        ),
+    )
 
 
 class TorchEncoder:
