@@ -221,7 +221,6 @@ async def measure_generation(
 
 
 async def measure_recall(
-    db: Database,
     engine: MatchingEngine,
     tenant_id: uuid.UUID,
     today: date,
@@ -379,7 +378,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             brute_force_ms(people, retrieval_vector(people.everyone[user_id], state.rarity))
             for user_id in queries
         ]
-        recall, plans = await measure_recall(db, engine, tenant_id, today, queries, people)
+        recall, plans = await measure_recall(engine, tenant_id, today, queries, people)
         result: dict[str, Any] = {
             "members": args.members,
             "database": "postgresql" if args.postgres else "sqlite",

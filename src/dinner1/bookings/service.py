@@ -353,10 +353,7 @@ async def check_in(
     rules = settings.bookings
     venue = await access_venue(session, principal, venue_id, "host")
     booking = await _venue_booking(session, venue.id, booking_id=booking_id, code=code)
-    if booking.status == "checked_in":
-        raise Conflict(_("This party is already checked in."))
-    if booking.status != UPCOMING:
-        raise Conflict(_(NOT_UPCOMING.get(booking.status, NO_LONGER_UPCOMING)))
+    _check_upcoming(booking)
     opens, closes = check_in_window(booking, rules)
     if not opens <= now <= closes:
         raise Conflict(
@@ -392,8 +389,7 @@ async def mark_no_show(
 ) -> VenueBookingRow:
     venue = await access_venue(session, principal, venue_id, "host")
     booking = await _venue_booking(session, venue.id, booking_id=booking_id)
-    if booking.status != UPCOMING:
-        raise Conflict(_(NOT_UPCOMING.get(booking.status, NO_LONGER_UPCOMING)))
+    _check_upcoming(booking)
     if now < booking.starts_at + timedelta(minutes=30):
         raise Conflict(_("Wait at least 30 minutes after the start before marking a no-show."))
     _no_show(booking, settings.bookings)
@@ -423,3 +419,9 @@ async def sweep_no_shows(session: AsyncSession, settings: Settings, now: datetim
     for booking in stale:
         _no_show(booking, settings.bookings)
     return len(stale)
+
+
+def _check_upcoming(booking: Booking) -> None:
+    """Only an upcoming booking can be seated or marked; otherwise say why."""
+    if booking.status != UPCOMING:
+        raise Conflict(_(NOT_UPCOMING.get(booking.status, NO_LONGER_UPCOMING)))

@@ -118,6 +118,9 @@ class MatchingEngine:
         until the next build: moved out of the collector's reach (after a collection, so
         no garbage is kept), full collections stay short while requests are served."""
         self.tenants[tenant_id] = state
+        # Frozen objects are never collected: the state this one replaces is thawed first,
+        # so any cycles in it are freed rather than kept for the life of the process.
+        gc.unfreeze()
         gc.collect()
         gc.freeze()
 

@@ -127,6 +127,9 @@ def to_traits(row: Any, today: date) -> SoulTraits:
     )
 
 
+_NOW = bindparam("now", type_=User.suspended_until.type)
+
+
 @cache
 def _traits_by_id(discoverable_only: bool) -> Select[Any]:
     """The traits of a list of members, built once (hot path: twice per generation) with
@@ -135,9 +138,6 @@ def _traits_by_id(discoverable_only: bool) -> Select[Any]:
         Profile.user_id.in_(bindparam("user_ids", expanding=True))
     )
     return query.where(Profile.discoverable.is_(True)) if discoverable_only else query
-
-
-_NOW = bindparam("now", type_=User.suspended_until.type)
 
 
 async def _traits_of(
